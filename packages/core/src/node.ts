@@ -1,0 +1,2 @@
+// Node-only pieces: the real file system.
+export { NodeFs } from './node-fs.js';
