@@ -13,7 +13,11 @@ export function utf8Encode(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/** Decodes UTF-8; `lossy` maps invalid sequences to U+FFFD as Rust's `from_utf8_lossy` does. */
+/**
+ * Decodes UTF-8 (a BOM is kept as U+FEFF, as Rust keeps it). `lossy` maps each maximal
+ * invalid subsequence to one U+FFFD, as Rust's `from_utf8_lossy` does; strict decoding
+ * throws `CORE_BAD_UTF8` at `opts.offset` with `details.validUpTo` (Rust's `valid_up_to`).
+ */
 export function utf8Decode(
   bytes: Uint8Array,
   opts: { lossy?: boolean; format?: FormatName; offset?: number } = {},
@@ -22,11 +26,43 @@ export function utf8Decode(
   try {
     return strictDecoder.decode(bytes);
   } catch (cause) {
-    throw new LogspecError(opts.format ?? 'core', CoreCode.BAD_UTF8, 'invalid UTF-8', {
+    const validUpTo = utf8ValidUpTo(bytes);
+    throw new LogspecError(opts.format ?? 'core', CoreCode.BAD_UTF8, `invalid UTF-8 after ${validUpTo} valid bytes`, {
       offset: opts.offset,
+      details: { validUpTo },
       cause,
     });
   }
+}
+
+/** Length of the longest valid UTF-8 prefix (Unicode table 3-7); only used on the error path. */
+export function utf8ValidUpTo(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let more: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) more = 1;
+    else if (c === 0xe0) [more, lo] = [2, 0xa0];
+    else if (c === 0xed) [more, hi] = [2, 0x9f];
+    else if (c >= 0xe1 && c <= 0xef) more = 2;
+    else if (c === 0xf0) [more, lo] = [3, 0x90];
+    else if (c === 0xf4) [more, hi] = [3, 0x8f];
+    else if (c >= 0xf1 && c <= 0xf3) more = 3;
+    else return i;
+    for (let k = 1; k <= more; k++) {
+      const x = b[i + k];
+      if (x === undefined || x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += more + 1;
+  }
+  return n;
 }
 
 export function hexEncode(bytes: Uint8Array): string {
@@ -81,8 +117,18 @@ export class ByteReader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.start = opts.start ?? 0;
     this.end = opts.end ?? bytes.length;
-    if (this.start < 0 || this.end > bytes.length || this.start > this.end) {
-      throw new LogspecError(opts.format ?? 'core', CoreCode.OUT_OF_RANGE, 'reader window outside the buffer');
+    const base = opts.baseOffset ?? 0;
+    if (
+      !Number.isSafeInteger(this.start) ||
+      !Number.isSafeInteger(this.end) ||
+      !Number.isSafeInteger(base) ||
+      this.start < 0 ||
+      this.end > bytes.length ||
+      this.start > this.end
+    ) {
+      throw new LogspecError(opts.format ?? 'core', CoreCode.OUT_OF_RANGE, 'reader window outside the buffer', {
+        details: { start: opts.start, end: opts.end, length: bytes.length, baseOffset: opts.baseOffset },
+      });
     }
     this.pos = this.start;
     this.format = opts.format ?? 'core';
@@ -102,12 +148,19 @@ export class ByteReader {
     return new LogspecError(this.format, code, message, { offset: this.baseOffset + at, details });
   }
 
+  /**
+   * Checks that `n` more bytes are there. `CORE_TRUNCATED` (offset: the cursor, i.e. the
+   * field's first byte) if not; `CORE_OUT_OF_RANGE` if `n` is not a non-negative integer
+   * (e.g. a length computed from hostile input went negative).
+   */
   need(n: number, what = 'field'): void {
-    if (n > this.end - this.pos) {
-      throw this.error(CoreCode.TRUNCATED, `truncated ${what}: need ${n} bytes, ${this.end - this.pos} left`, {
-        need: n,
-        have: this.end - this.pos,
-      });
+    const have = this.end - this.pos;
+    if (n <= have && n >= 0 && (n | 0) === n) return;
+    if (!Number.isInteger(n) || n < 0) {
+      throw this.error(CoreCode.OUT_OF_RANGE, `bad ${what} length: ${n}`, { need: n, have });
+    }
+    if (n > have) {
+      throw this.error(CoreCode.TRUNCATED, `truncated ${what}: need ${n} bytes, ${have} left`, { need: n, have });
     }
   }
 
@@ -150,6 +203,12 @@ export class ByteReader {
     this.pos += 4;
     return v;
   }
+  i32be(): number {
+    this.need(4);
+    const v = this.view.getInt32(this.pos, false);
+    this.pos += 4;
+    return v;
+  }
   u64le(): bigint {
     this.need(8);
     const v = this.view.getBigUint64(this.pos, true);
@@ -184,6 +243,16 @@ export class ByteReader {
     return this.safe(this.u64be(), at);
   }
 
+  /** i64 as a number; `CORE_UNSAFE_INTEGER` outside ±(2^53 − 1). */
+  i64leNumber(): number {
+    const at = this.pos;
+    return this.safe(this.i64le(), at);
+  }
+  i64beNumber(): number {
+    const at = this.pos;
+    return this.safe(this.i64be(), at);
+  }
+
   private safe(v: bigint, at: number): number {
     if (v > MAX_SAFE || v < -MAX_SAFE) {
       throw this.error(CoreCode.UNSAFE_INTEGER, `integer ${v} does not fit a JS number; ask for bigint`, {}, at);
@@ -205,14 +274,20 @@ export class ByteReader {
     return utf8Decode(v, { lossy, format: this.format, offset: this.baseOffset + at });
   }
 
-  /** Unsigned LEB128 with postcard's rules: max length and last-byte limit per width; non-minimal forms accepted. */
+  /**
+   * Unsigned LEB128 with postcard's rules: at most 3/5/10 bytes for u16/u32/u64, and the
+   * last allowed byte at most 0x03/0x0F/0x01 (no continuation bit, no bits past the width);
+   * non-minimal forms (e.g. `80 00` for 0) are accepted, as postcard does.
+   * Errors: `CORE_VARINT_OVERFLOW` at the varint's first byte; `CORE_TRUNCATED` at the
+   * first missing byte (the end of the window), with `details.start` the varint's first byte.
+   */
   varint(bits: 16 | 32): number {
     const { maxLen, lastMax } = VARINT_LIMITS[bits];
     const at = this.pos;
     let value = 0;
     for (let i = 0; i < maxLen; i++) {
       if (this.pos >= this.end) {
-        throw this.error(CoreCode.TRUNCATED, 'truncated varint', { need: 1, have: 0 });
+        throw this.error(CoreCode.TRUNCATED, 'truncated varint', { need: 1, have: 0, start: this.baseOffset + at });
       }
       const b = this.bytes[this.pos++] as number;
       if (i === maxLen - 1) {
@@ -225,6 +300,7 @@ export class ByteReader {
     throw this.error(CoreCode.VARINT_OVERFLOW, `varint overflows u${bits}`, {}, at);
   }
 
+  /** A u64 varint as a bigint (see `varint` for the rules). */
   varintU64(): bigint {
     const { maxLen, lastMax } = VARINT_LIMITS[64];
     const at = this.pos;
@@ -232,14 +308,18 @@ export class ByteReader {
     let value = 0;
     let i = 0;
     for (; i < 7; i++) {
-      if (this.pos >= this.end) throw this.error(CoreCode.TRUNCATED, 'truncated varint', { need: 1, have: 0 });
+      if (this.pos >= this.end) {
+        throw this.error(CoreCode.TRUNCATED, 'truncated varint', { need: 1, have: 0, start: this.baseOffset + at });
+      }
       const b = this.bytes[this.pos++] as number;
       value += (b & 0x7f) * 2 ** (7 * i);
       if ((b & 0x80) === 0) return BigInt(value);
     }
     let big = BigInt(value);
     for (; i < maxLen; i++) {
-      if (this.pos >= this.end) throw this.error(CoreCode.TRUNCATED, 'truncated varint', { need: 1, have: 0 });
+      if (this.pos >= this.end) {
+        throw this.error(CoreCode.TRUNCATED, 'truncated varint', { need: 1, have: 0, start: this.baseOffset + at });
+      }
       const b = this.bytes[this.pos++] as number;
       if (i === maxLen - 1) {
         if (b > lastMax) throw this.error(CoreCode.VARINT_OVERFLOW, 'varint overflows u64', {}, at);
@@ -249,6 +329,12 @@ export class ByteReader {
       if ((b & 0x80) === 0) return big;
     }
     throw this.error(CoreCode.VARINT_OVERFLOW, 'varint overflows u64', {}, at);
+  }
+
+  /** A u64 varint as a number; `CORE_UNSAFE_INTEGER` (at its first byte) above 2^53 − 1. */
+  varintU64Number(): number {
+    const at = this.pos;
+    return this.safe(this.varintU64(), at);
   }
 
   /** Sub-reader over the next `n` bytes (zero-copy); advances this reader past them. */
@@ -277,6 +363,15 @@ export class ByteWriter {
   pos: number;
 
   constructor(target: number | Uint8Array = 256, opts: { format?: FormatName; offset?: number } = {}) {
+    const start = opts.offset ?? 0;
+    if (
+      (typeof target === 'number' && (!Number.isSafeInteger(target) || target < 0)) ||
+      !Number.isSafeInteger(start) ||
+      start < 0 ||
+      (typeof target !== 'number' && start > target.length)
+    ) {
+      throw new LogspecError(opts.format ?? 'core', CoreCode.OUT_OF_RANGE, 'bad writer capacity or offset');
+    }
     this.fixed = typeof target !== 'number';
     this.buf = typeof target === 'number' ? new Uint8Array(target) : target;
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
@@ -339,14 +434,20 @@ export class ByteWriter {
     this.pos += 4;
     return this;
   }
-  i32le(v: number): this {
+  private i32(v: number, le: boolean): this {
     if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
       throw new LogspecError(this.format, CoreCode.OUT_OF_RANGE, `i32 out of range: ${v}`, { offset: this.pos });
     }
     this.room(4);
-    this.view.setInt32(this.pos, v, true);
+    this.view.setInt32(this.pos, v, le);
     this.pos += 4;
     return this;
+  }
+  i32le(v: number): this {
+    return this.i32(v, true);
+  }
+  i32be(v: number): this {
+    return this.i32(v, false);
   }
   private u64(v: bigint | number, le: boolean): this {
     const b = typeof v === 'bigint' ? v : toBigInt(v, this.format);
@@ -387,6 +488,7 @@ export class ByteWriter {
     return this;
   }
   zeros(n: number): this {
+    this.range(n, Number.MAX_SAFE_INTEGER, 'zeros length');
     this.room(n);
     this.buf.fill(0, this.pos, this.pos + n);
     this.pos += n;
@@ -425,10 +527,14 @@ function toBigInt(v: number, format: FormatName): bigint {
   return BigInt(v);
 }
 
-/** Parses a decimal u64 string (the wire form of u64 in logspec's canonical JSON). */
+/**
+ * Parses a u64 given as a decimal string of digits only (the wire form of u64 in logspec's
+ * canonical JSON: no sign, spaces, `0x` or exponent), a safe integer number, or a bigint.
+ */
 export function parseU64(s: string | number | bigint, format: FormatName = 'core'): bigint {
   let v: bigint;
   try {
+    if (typeof s === 'string' && !/^[0-9]{1,20}$/.test(s)) throw new Error('not decimal');
     v = typeof s === 'bigint' ? s : typeof s === 'number' ? toBigInt(s, format) : BigInt(s);
   } catch {
     throw new LogspecError(format, CoreCode.OUT_OF_RANGE, `not an integer: ${String(s)}`);

@@ -1,3 +1,5 @@
+import { CoreCode, LogspecError } from './errors.js';
+
 /**
  * CRC-32 (IEEE, reflected 0xEDB88320) and CRC-32C (Castagnoli, reflected 0x82F63B78),
  * slice-by-8 in plain JS. Small inputs stay here because a native call costs more than
@@ -23,7 +25,18 @@ function makeTables(poly: number): Int32Array {
 const IEEE = makeTables(0xedb88320);
 const CASTAGNOLI = makeTables(0x82f63b78);
 
+/** A window outside the buffer would read `undefined` as 0 and give a wrong CRC silently. */
+function checkWindow(data: Uint8Array, start: number, end: number): void {
+  if (start >= 0 && start <= end && end <= data.length && Number.isInteger(start) && Number.isInteger(end)) return;
+  throw new LogspecError(
+    'core',
+    CoreCode.OUT_OF_RANGE,
+    `checksum window [${start}, ${end}) outside a ${data.length}-byte buffer`,
+  );
+}
+
 function crcJs(t: Int32Array, data: Uint8Array, start: number, end: number, seed: number): number {
+  checkWindow(data, start, end);
   let crc = ~seed;
   let i = start;
   const end8 = end - ((end - start) & 7);
@@ -76,19 +89,25 @@ export function setNativeCrc(which: 'crc32' | 'crc32c', native: NativeCrc | unde
   backends[which] = { native, threshold: native ? threshold : Number.POSITIVE_INFINITY };
 }
 
-/** CRC-32/IEEE of `data[start, end)`; check value crc32("123456789") = 0xCBF43926. */
+/**
+ * CRC-32/IEEE of `data[start, end)`; check value crc32("123456789") = 0xCBF43926.
+ * `seed` continues a CRC: crc32(a ‖ b) = crc32(b, 0, b.length, crc32(a)).
+ * A window outside `data` throws `CORE_OUT_OF_RANGE`.
+ */
 export function crc32(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
   const b = backends.crc32;
   if (end - start >= b.threshold && b.native) {
+    checkWindow(data, start, end);
     return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
   }
   return crcJs(IEEE, data, start, end, seed);
 }
 
-/** CRC-32C/Castagnoli of `data[start, end)`; check value crc32c("123456789") = 0xE3069283. */
+/** CRC-32C/Castagnoli of `data[start, end)`; check value crc32c("123456789") = 0xE3069283. Same rules as `crc32`. */
 export function crc32c(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
   const b = backends.crc32c;
   if (end - start >= b.threshold && b.native) {
+    checkWindow(data, start, end);
     return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
   }
   return crcJs(CASTAGNOLI, data, start, end, seed);

@@ -1,32 +1,52 @@
 import { createHash, hash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import * as zlib from 'node:zlib';
 import { type NativeCrc, setNativeCrc } from './crc.js';
 import { setSha256Backend } from './sha256.js';
 
 /**
- * Sizes from `packages/core/bench/checksum.bench.ts` on the 2-core reference machine:
- * below these a JS slice-by-8 loop beats the ~80 ns cost of crossing into native code.
+ * Windows of at least this many bytes go to the native CRC (`@node-rs/crc32`); smaller ones
+ * stay in JS. From `packages/core/bench/checksum.bench.ts` on the 2-core reference machine
+ * (Node 20): the JS slice-by-8 runs at ~1 GB/s at every size; native costs a fixed
+ * ~150–250 ns per call (plus a `subarray` for a window) and then runs at 3–10 GB/s. JS wins
+ * at 64 B (native 0.25–0.5×) and 200–256 B (native 0.84–0.95× on a window); they are even
+ * near 384 B; native wins from 512 B (1.5–2.5×), by 2.3–3× at 1 KiB and 4–12× above.
+ * So the native path starts at 512 B. (The issue's ~4 KiB estimate assumed a JS CRC twice
+ * as fast as measured here.)
  */
-export const NATIVE_CRC_THRESHOLD = 4096;
+export const NATIVE_CRC_THRESHOLD = 512;
 
 const require = createRequire(import.meta.url);
 
-function loadNodeRs(): { crc32?: NativeCrc; crc32c?: NativeCrc } {
+interface NodeRsCrc {
+  crc32: (input: Uint8Array, initialState?: number) => number;
+  crc32c: (input: Uint8Array, initialState?: number) => number;
+}
+
+function loadNodeRs(): NodeRsCrc | undefined {
   try {
-    const m = require('@node-rs/crc32') as {
-      crc32: (input: Uint8Array, initialState?: number) => number;
-      crc32c: (input: Uint8Array, initialState?: number) => number;
-    };
-    return { crc32: (d, seed) => m.crc32(d, seed) >>> 0, crc32c: (d, seed) => m.crc32c(d, seed) >>> 0 };
+    return require('@node-rs/crc32') as NodeRsCrc;
   } catch {
-    return {};
+    // No prebuilt binary for this platform: the JS CRCs (and zlib's CRC-32) remain.
+    return undefined;
   }
 }
 
 const nodeRs = loadNodeRs();
-setNativeCrc('crc32c', nodeRs.crc32c, NATIVE_CRC_THRESHOLD);
-setNativeCrc('crc32', nodeRs.crc32, NATIVE_CRC_THRESHOLD);
+// zlib.crc32 (Node ≥ 20.15) is a slower native CRC-32 (~2–4 GB/s) but needs no binding.
+const zlibCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
+const crc32c: NativeCrc | undefined = nodeRs ? (d, seed) => nodeRs.crc32c(d, seed) >>> 0 : undefined;
+const crc32: NativeCrc | undefined = nodeRs
+  ? (d, seed) => nodeRs.crc32(d, seed) >>> 0
+  : zlibCrc32
+    ? (d, seed) => (d.length === 0 ? seed >>> 0 : zlibCrc32(d, seed) >>> 0) // zlib gives 0 for an empty Uint8Array
+    : undefined;
+setNativeCrc('crc32c', crc32c, NATIVE_CRC_THRESHOLD);
+setNativeCrc('crc32', crc32, NATIVE_CRC_THRESHOLD);
+
+// crypto.hash (Node ≥ 20.12) skips the Hash object: 2–3× createHash below 1 KiB, equal in
+// bulk; hash-wasm is 0.13–0.6× createHash, so it is only the browser fallback.
 type HashFn = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
 const oneShot = hash as HashFn | undefined;
 setSha256Backend(

@@ -12,15 +12,30 @@ export function setSha256Backend(f: Sha256Hex): void {
 }
 
 /**
+ * Builds the WebAssembly SHA-256 (hash-wasm) that browsers use, where neither `node:crypto`
+ * nor a native binding exists. WebAssembly instantiation is async, hence the promise.
+ */
+export async function loadWasmSha256(): Promise<Sha256Hex> {
+  const { createSHA256 } = await import('hash-wasm');
+  const h = await createSHA256();
+  return (data) => h.init().update(data).digest('hex');
+}
+
+/**
  * Resolves once every checksum is usable synchronously. In Node that is at once; in a
- * browser it loads hash-wasm's SHA-256 (WebAssembly instantiation is async).
+ * browser it loads hash-wasm's SHA-256. (The CRCs are plain JS and always ready.)
  */
 export function checksumsReady(): Promise<void> {
   if (backend) return Promise.resolve();
-  loading ??= import('hash-wasm').then(async ({ createSHA256 }) => {
-    const h = await createSHA256();
-    backend ??= (data) => h.init().update(data).digest('hex');
-  });
+  loading ??= loadWasmSha256().then(
+    (f) => {
+      backend ??= f;
+    },
+    (cause: unknown) => {
+      loading = undefined; // let a later call retry
+      throw new LogspecError('core', CoreCode.NOT_READY, 'could not load the WebAssembly SHA-256', { cause });
+    },
+  );
   return loading;
 }
 

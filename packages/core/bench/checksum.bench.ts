@@ -1,0 +1,81 @@
+/**
+ * Checksums at record-sized and bulk inputs: which path is fastest per size. The figures
+ * set `NATIVE_CRC_THRESHOLD` in `src/native-checksums.ts` and the SHA-256 backend choice.
+ * (Imports the harness by path: a devDependency on @logspec/tools would make a cycle.)
+ */
+import { createHash, hash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import * as zlib from 'node:zlib';
+import { createCRC32, createSHA256 } from 'hash-wasm';
+import { freshCall, suite } from '../../../tools/src/bench/harness.js';
+import { crc32, crc32c, crc32cJs, crc32Js, sha256Hex } from '../src/index.node.js';
+import { makeRng } from '../src/testing.js';
+
+const require = createRequire(import.meta.url);
+const nodeRs = require('@node-rs/crc32') as {
+  crc32: (d: Uint8Array, seed?: number) => number;
+  crc32c: (d: Uint8Array, seed?: number) => number;
+};
+const zlibCrc32 = (zlib as { crc32?: (d: Uint8Array, seed?: number) => number }).crc32;
+const oneShotHash = hash as ((alg: string, d: Uint8Array, enc: 'hex') => string) | undefined;
+
+const wasmCrc32 = await createCRC32();
+const wasmCrc32c = await createCRC32(0x82f63b78);
+const wasmSha256 = await createSHA256();
+type WasmHasher = typeof wasmSha256;
+const viaWasm = (h: WasmHasher, d: Uint8Array) => h.init().update(d).digest('hex');
+
+const scale = Number(process.env.LOGSPEC_BENCH_SCALE ?? 1);
+const rng = makeRng(0xc5c);
+// The issue's sizes plus 512 B, where the native path starts (NATIVE_CRC_THRESHOLD).
+const CRC_SIZES = [64, 200, 512, 4096, 1 << 20];
+const SHA_SIZES = [64, 200, 4096, 1 << 20];
+const label = (n: number) => (n >= 1 << 20 ? `${n >> 20} MiB` : n >= 1024 ? `${n >> 10} KiB` : `${n} B`);
+
+for (const size of CRC_SIZES) {
+  const data = rng.bytes(Math.max(1, Math.round(size * Math.min(1, scale))));
+  const n = data.length;
+  // A record inside a bigger buffer: what the frame scanners checksum.
+  const big = new Uint8Array(n + 16);
+  big.set(data, 8);
+  await suite(`crc32c, ${label(n)}`, {
+    unit: 'bytes',
+    baseline: { name: 'JS slice-by-8 (crc32cJs)', units: n, fn: freshCall(crc32cJs, data, 0, n, 0) },
+    cases: [
+      { name: '@node-rs/crc32 crc32c', units: n, fn: freshCall(nodeRs.crc32c, data, 0) },
+      { name: '@node-rs/crc32 on a subarray window', units: n, fn: () => nodeRs.crc32c(big.subarray(8, 8 + n), 0) },
+      { name: 'hash-wasm crc32c', units: n, fn: freshCall(viaWasm, wasmCrc32c, data) },
+      { name: 'core crc32c (window, dispatch)', units: n, fn: freshCall(crc32c, big, 8, 8 + n, 0) },
+    ],
+  });
+  await suite(`crc32, ${label(n)}`, {
+    unit: 'bytes',
+    baseline: { name: 'JS slice-by-8 (crc32Js)', units: n, fn: freshCall(crc32Js, data, 0, n, 0) },
+    cases: [
+      { name: '@node-rs/crc32 crc32', units: n, fn: freshCall(nodeRs.crc32, data, 0) },
+      ...(zlibCrc32 ? [{ name: 'zlib.crc32', units: n, fn: freshCall(zlibCrc32, data, 0) }] : []),
+      { name: 'hash-wasm crc32', units: n, fn: freshCall(viaWasm, wasmCrc32, data) },
+      { name: 'core crc32 (window, dispatch)', units: n, fn: freshCall(crc32, big, 8, 8 + n, 0) },
+    ],
+  });
+}
+
+for (const size of SHA_SIZES) {
+  const data = rng.bytes(Math.max(1, Math.round(size * Math.min(1, scale))));
+  const n = data.length;
+  await suite(`sha256, ${label(n)}`, {
+    unit: 'bytes',
+    baseline: {
+      name: "createHash('sha256')",
+      units: n,
+      fn: () => createHash('sha256').update(data).digest('hex'),
+    },
+    cases: [
+      ...(oneShotHash
+        ? [{ name: "crypto.hash('sha256')", units: n, fn: () => oneShotHash('sha256', data, 'hex') }]
+        : []),
+      { name: 'hash-wasm sha256', units: n, fn: freshCall(viaWasm, wasmSha256, data) },
+      { name: 'core sha256Hex', units: n, fn: freshCall(sha256Hex, data) },
+    ],
+  });
+}

@@ -1,0 +1,13 @@
+// Test doubles for stores: a crash-simulating in-memory Fs, crash-point enumeration and
+// fault injection. Browser-safe (no `node:` imports).
+export {
+  type CrashPointContext,
+  CrashPointFailure,
+  type CrashPointOptions,
+  type CrashPointReport,
+  forEachCrashPoint,
+} from './testing/crash-points.js';
+export { type Fault, FaultFs, type FiredFault, type FsOp } from './testing/fault-fs.js';
+export { makeRng, mixSeed, type Rng } from './testing/rng.js';
+export { CRASH_MODES, type CrashMode, KEEP_PREFIX_STEP, MAX_GARBAGE } from './testing/sim-file.js';
+export { type MutatingOp, SimFs, type SimFsOptions, SimulatedCrash } from './testing/sim-fs.js';

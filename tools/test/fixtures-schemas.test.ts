@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Compile } from 'typebox/compile';
+import { afterAll, describe, expect, test } from 'vitest';
+import { renderSchemas, syncSchemas } from '../src/schemas/main.js';
+import { chapterErrorTable, mergeRegistry } from '../src/schemas/registry.js';
+
+const specDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../spec');
+const tmp = mkdtempSync(join(tmpdir(), 'logspec-schemas-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('pnpm schemas', () => {
+  test('spec/schemas is what the typebox types generate (no drift)', () => {
+    expect(syncSchemas(join(specDir, 'schemas'), true)).toEqual({ changed: [], added: [], stale: [] });
+  });
+
+  test('the published vector-file schema works in a plain JSON Schema validator', () => {
+    const schema = JSON.parse(renderSchemas().get('vector-file.schema.json') as string);
+    const { $schema: _drop, ...plain } = schema;
+    const check = Compile(plain);
+    const file = {
+      schema: 'logspec-vectors/1',
+      format: 'ring',
+      group: 'g',
+      specVersion: '0.1.0',
+      verb: 'decode',
+      kind: 'slot',
+      notes: {},
+      tests: [{ tcId: 1, id: 'ring.g.a', comment: '', flags: [], requirements: ['RING-R-001'], input: { hex: 'ab' }, result: 'valid', expected: {} }],
+    };
+    expect(check.Check(file)).toBe(true);
+    expect(check.Check({ ...file, format: 'nope' })).toBe(false);
+    expect(check.Check({ ...file, tests: [{ ...file.tests[0], input: { hex: 'AB' } }] })).toBe(false);
+  });
+
+  test('drift is detected and repaired', () => {
+    const dir = join(tmp, 'schemas');
+    expect(syncSchemas(dir, false).added.sort()).toEqual(['protocol.schema.json', 'report.schema.json', 'vector-file.schema.json']);
+    writeFileSync(join(dir, 'report.schema.json'), '{}');
+    writeFileSync(join(dir, 'old.schema.json'), '{}');
+    expect(syncSchemas(dir, true)).toEqual({ changed: ['report.schema.json'], added: [], stale: ['old.schema.json'] });
+    syncSchemas(dir, false);
+    expect(syncSchemas(dir, true)).toEqual({ changed: [], added: [], stale: [] });
+  });
+});
+
+describe('the error-code registry is merged from the chapters', () => {
+  test('spec/README.md is up to date with every chapter present', () => {
+    const readme = readFileSync(join(specDir, 'README.md'), 'utf8');
+    expect(mergeRegistry(readme, specDir)).toBe(readme);
+  });
+
+  test('a chapter’s table lands between its markers; a missing chapter leaves a pending note', () => {
+    const dir = join(tmp, 'spec');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'ring.md'),
+      '# Ring\n\n## 9. Error codes\n\nIntro.\n\n| code | meaning | offset points at | origin |\n|---|---|---|---|\n| `RING_X` | x | 0 | logspec |\n\n## 10. Next\n| not | this |\n|---|---|\n',
+    );
+    const readme = ['ring', 'wal', 'segment', 'session', 'hotlog']
+      .map((c) => `<!-- registry:${c}.md:start -->\nold\n<!-- registry:${c}.md:end -->`)
+      .join('\n');
+    const merged = mergeRegistry(readme, dir);
+    expect(merged).toContain('<!-- registry:ring.md:start -->\nFrom [`ring.md`](ring.md):\n\n| code | meaning | offset points at | origin |\n|---|---|---|---|\n| `RING_X` | x | 0 | logspec |\n<!-- registry:ring.md:end -->');
+    expect(merged).toContain('_Pending: [`wal.md`](wal.md) has not landed yet.');
+    expect(mergeRegistry(merged, dir)).toBe(merged);
+    expect(chapterErrorTable('# x\n## Error codes\n\nnone yet\n')).toBeNull();
+    expect(() => mergeRegistry('no markers', dir)).toThrow(/lacks the markers/);
+  });
+});
