@@ -54,12 +54,19 @@ export function frameSize(layout: FrameLayout, payloadLength: number): number {
   return layout.overhead + payloadLength;
 }
 
+let lastOut: Uint8Array | undefined;
+let lastView: DataView | undefined;
+
 /** Encodes one frame into `out` at `at` (payload copied once); returns the frame's end. */
 export function encodeFrameInto(layout: FrameLayout, payload: Uint8Array, out: Uint8Array, at: number): number {
   const start = at + layout.headerSize;
   out.set(payload, start);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  layout.writeEnvelope(view, at, payload.length, crc32(out, start, start + payload.length));
+  // Batches encode many frames into one buffer: keep its DataView instead of making one per frame.
+  if (out !== lastOut || lastView === undefined) {
+    lastView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    lastOut = out;
+  }
+  layout.writeEnvelope(lastView, at, payload.length, crc32(out, start, start + payload.length));
   return start + payload.length + layout.trailerSize;
 }
 
@@ -78,6 +85,18 @@ export type ScanStop =
   | { reason: 'crc_mismatch'; offset: number; stored: number; computed: number };
 
 /**
+ * Called for each complete, CRC-checked frame: the payload is `bytes[payloadStart, payloadEnd)`
+ * (no copy; `bytes` is the buffer being scanned, which a file scanner reuses, so copy what you
+ * keep). `frameOffset` is the frame's absolute offset. Returning `false` stops the scan.
+ */
+export type FrameVisitor = (
+  payloadStart: number,
+  payloadEnd: number,
+  frameOffset: number,
+  bytes: Uint8Array,
+) => unknown;
+
+/**
  * Visits complete, CRC-checked frames of `bytes[start, end)`. The visitor gets the payload's
  * bounds (no copy) and the frame's offset plus `baseOffset`; returning `false` stops the scan.
  * Lengths are compared with the bytes present before anything is read or allocated.
@@ -87,7 +106,7 @@ export function scanFrames(
   bytes: Uint8Array,
   start: number,
   end: number,
-  visit: (payloadStart: number, payloadEnd: number, frameOffset: number) => boolean | undefined | void,
+  visit: FrameVisitor,
   opts: { baseOffset?: number; verifyCrc?: boolean } = {},
 ): ScanStop {
   const base = opts.baseOffset ?? 0;
@@ -109,7 +128,7 @@ export function scanFrames(
       if (stored !== computed) return { reason: 'crc_mismatch', offset: base + pos, stored, computed };
     }
     const next = pe + layout.trailerSize;
-    if (visit(ps, pe, base + pos) === false) return { reason: 'stopped', offset: base + next };
+    if (visit(ps, pe, base + pos, bytes) === false) return { reason: 'stopped', offset: base + next };
     pos = next;
   }
   return { reason: 'end', offset: base + pos };
