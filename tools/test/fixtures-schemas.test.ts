@@ -28,7 +28,18 @@ describe('pnpm schemas', () => {
       verb: 'decode',
       kind: 'slot',
       notes: {},
-      tests: [{ tcId: 1, id: 'ring.g.a', comment: '', flags: [], requirements: ['RING-R-001'], input: { hex: 'ab' }, result: 'valid', expected: {} }],
+      tests: [
+        {
+          tcId: 1,
+          id: 'ring.g.a',
+          comment: '',
+          flags: [],
+          requirements: ['RING-R-001'],
+          input: { hex: 'ab' },
+          result: 'valid',
+          expected: {},
+        },
+      ],
     };
     expect(check.Check(file)).toBe(true);
     expect(check.Check({ ...file, format: 'nope' })).toBe(false);
@@ -37,7 +48,11 @@ describe('pnpm schemas', () => {
 
   test('drift is detected and repaired', () => {
     const dir = join(tmp, 'schemas');
-    expect(syncSchemas(dir, false).added.sort()).toEqual(['protocol.schema.json', 'report.schema.json', 'vector-file.schema.json']);
+    expect(syncSchemas(dir, false).added.sort()).toEqual([
+      'protocol.schema.json',
+      'report.schema.json',
+      'vector-file.schema.json',
+    ]);
     writeFileSync(join(dir, 'report.schema.json'), '{}');
     writeFileSync(join(dir, 'old.schema.json'), '{}');
     expect(syncSchemas(dir, true)).toEqual({ changed: ['report.schema.json'], added: [], stale: ['old.schema.json'] });
@@ -64,7 +79,9 @@ describe('the error-code registry is merged from the chapters', () => {
       .map((c) => `<!-- registry:${c}.md:start -->\nold\n<!-- registry:${c}.md:end -->`)
       .join('\n');
     const merged = mergeRegistry(readme, dir);
-    expect(merged).toContain('<!-- registry:ring.md:start -->\nFrom [`ring.md`](ring.md):\n\n| code | meaning | offset points at | origin |\n|---|---|---|---|\n| `RING_X` | x | 0 | logspec |\n<!-- registry:ring.md:end -->');
+    expect(merged).toContain(
+      '<!-- registry:ring.md:start -->\nFrom [`ring.md`](ring.md):\n\n| code | meaning | offset points at | origin |\n|---|---|---|---|\n| `RING_X` | x | 0 | logspec |\n<!-- registry:ring.md:end -->',
+    );
     expect(merged).toContain('_Pending: [`wal.md`](wal.md) has not landed yet.');
     expect(mergeRegistry(merged, dir)).toBe(merged);
     expect(chapterErrorTable('# x\n## Error codes\n\nnone yet\n')).toBeNull();

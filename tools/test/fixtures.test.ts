@@ -84,11 +84,18 @@ describe('pnpm fixtures', () => {
   });
 
   test('a plugin may write only its vectors and logspec golden files, and never one file two ways', async () => {
-    for (const bad of ['../x', 'conformance/golden/ring/original-x/y', 'spec/ring.md', 'conformance/vectors/nope/x.json']) {
+    for (const bad of [
+      '../x',
+      'conformance/golden/ring/original-x/y',
+      'spec/ring.md',
+      'conformance/vectors/nope/x.json',
+    ]) {
       const s = sandbox(`export default async (out) => out.bytes(${JSON.stringify(bad)}, new Uint8Array(1));`);
       await expect(runFixtures({ ...s.opts, check: true })).rejects.toThrow(/may not write/);
     }
-    const s = sandbox(`export default async (out) => { out.json('conformance/vectors/ring/a.json', 1); out.json('conformance/vectors/ring/a.json', 2); };`);
+    const s = sandbox(
+      `export default async (out) => { out.json('conformance/vectors/ring/a.json', 1); out.json('conformance/vectors/ring/a.json', 2); };`,
+    );
     await expect(runFixtures({ ...s.opts, check: true })).rejects.toThrow(/written twice with different content/);
     expect(readdirSync(s.root)).toEqual(['conformance']);
   });
