@@ -2,13 +2,11 @@ import { join } from 'node:path';
 import { hexDecode, hexEncode, isLogspecError } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import {
+  decodeEventAt,
   decodeRecord,
   encodeRecord,
   HotCode,
   hotLogJson,
-  parseKind,
-  parsePayload,
-  parseSource,
   recordFromJson,
   recordToJson,
 } from '@logspec/frame';
@@ -63,12 +61,11 @@ function read(path: string): Outcome {
 }
 
 function decode(hex: string, mode: 'original' | 'strict'): Outcome {
-  const rec = decodeRecord(hexDecode(hex, 'hotlog'), { mode });
-  if (mode === 'strict') {
-    parseKind(rec.kind, 'strict');
-    parseSource(rec.source, 'strict');
-    parsePayload(rec);
-  }
+  const bytes = hexDecode(hex, 'hotlog');
+  const rec =
+    mode === 'strict'
+      ? decodeEventAt(bytes, 0, bytes.length, { mode, nameMode: 'strict' })
+      : decodeRecord(bytes, { mode });
   return { ok: recordToJson(rec) };
 }
 

@@ -1,3 +1,4 @@
+import { type DecodeRecordOptions, decodeRecordAt, ROOT_OFFSETS, ROOT_SIZE } from './archive.js';
 import { HotCode, hotlogError } from './codes.js';
 import type { HotEventRecord } from './record.js';
 
@@ -25,16 +26,17 @@ export function isEventSource(s: string): s is EventSource {
   return SOURCE_SET.has(s);
 }
 
-export function parseKind(name: string, mode: NameMode = 'strict'): EventKind {
+/** `offset`: where the name's field sits, so the error can point at it. */
+export function parseKind(name: string, mode: NameMode = 'strict', offset?: number): EventKind {
   if (isEventKind(name)) return name;
   if (mode === 'compatible') return 'Message';
-  throw hotlogError(HotCode.UNKNOWN_KIND, `unknown event kind ${JSON.stringify(name)}`, undefined, { kind: name });
+  throw hotlogError(HotCode.UNKNOWN_KIND, `unknown event kind ${JSON.stringify(name)}`, offset, { kind: name });
 }
 
-export function parseSource(name: string, mode: NameMode = 'strict'): EventSource {
+export function parseSource(name: string, mode: NameMode = 'strict', offset?: number): EventSource {
   if (isEventSource(name)) return name;
   if (mode === 'compatible') return 'Tail';
-  throw hotlogError(HotCode.UNKNOWN_SOURCE, `unknown event source ${JSON.stringify(name)}`, undefined, {
+  throw hotlogError(HotCode.UNKNOWN_SOURCE, `unknown event source ${JSON.stringify(name)}`, offset, {
     source: name,
   });
 }
@@ -46,12 +48,32 @@ export interface HotEvent extends HotEventRecord {
 }
 
 /** Parses `payloadJson` (`HOT_PAYLOAD_JSON` if it is not JSON, where the original's `into_event` fails). */
-export function parsePayload(rec: Pick<HotEventRecord, 'payloadJson'>): unknown {
+export function parsePayload(rec: Pick<HotEventRecord, 'payloadJson'>, offset?: number): unknown {
   try {
     return JSON.parse(rec.payloadJson);
   } catch (cause) {
-    throw hotlogError(HotCode.PAYLOAD_JSON, `payload_json is not JSON: ${(cause as Error).message}`);
+    throw hotlogError(HotCode.PAYLOAD_JSON, `payload_json is not JSON: ${(cause as Error).message}`, offset);
   }
+}
+
+/**
+ * Decodes one archive (`bytes[start, end)`) into an event: the archive is validated per
+ * `opts.mode`, then names are mapped per `nameMode` and the payload checked to be JSON. Name and
+ * payload errors point at their field in the root (the last 192 bytes of the archive).
+ */
+export function decodeEventAt(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  opts: DecodeRecordOptions & { nameMode?: NameMode } = {},
+): HotEvent {
+  const rec = decodeRecordAt(bytes, start, end, opts);
+  const root = (opts.baseOffset ?? opts.position ?? 0) + (end - start) - ROOT_SIZE;
+  const mode = opts.nameMode ?? 'compatible';
+  const kind = parseKind(rec.kind, mode, root + ROOT_OFFSETS.kind);
+  const source = parseSource(rec.source, mode, root + ROOT_OFFSETS.source);
+  parsePayload(rec, root + ROOT_OFFSETS.payloadJson);
+  return { ...rec, kind, source };
 }
 
 /**
