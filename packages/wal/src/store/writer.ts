@@ -1,0 +1,468 @@
+import { dirname, type FileHandle, type Fs, joinPath, type Lock, writeFully } from '@logspec/core';
+import { WalCode, walError } from '../errors.js';
+import { check, encodeChecked, maxSizeOf, viewOf, type WalRecordInput } from '../record.js';
+import type { FileEnd, RecordSink } from '../scan.js';
+import { ChunkedFileScanner, DEFAULT_CHUNK_SIZE, ScanBuffer } from './file-scan.js';
+import { listWalFiles, type WalFile, walFileName } from './files.js';
+import type { WalPosition } from './reader.js';
+
+/**
+ * When `append` resolves:
+ * - `every-record`: after the record's own write + fdatasync (the original's `sync_on_write: true`).
+ * - `group-commit`: after the fdatasync that follows `maxRecords` records, or `maxDelayMs`
+ *   after the first unsynced one — a timer does it, so a writer that goes quiet still syncs
+ *   (the original's group commit only checks on the next write).
+ * - `manual`: after the next `sync()`/`commit()`/`close()`.
+ */
+export type Durability =
+  | { mode: 'every-record' }
+  | { mode: 'group-commit'; maxRecords?: number; maxDelayMs?: number }
+  | { mode: 'manual' };
+
+export interface OpenWalOptions {
+  fs: Fs;
+  /** The WAL directory (created if missing). */
+  dir: string;
+  /** Default `every-record`. */
+  durability?: Durability;
+  /** Rotate when size + record would pass this (default 64 MiB, the original's). */
+  maxFileSize?: number;
+  /** On open, start a new file instead of appending to the newest if it is larger than this (default 32 MiB, the original's fixed rule). */
+  reuseLimit?: number;
+  /** Encoded records kept in memory before they are handed to the OS (default 64 KiB, the original's BufWriter). */
+  bufferSize?: number;
+  /**
+   * The newest file is damaged before its end (valid records follow a bad length): `rotate`
+   * (default) leaves it untouched and starts a new file; `refuse` throws `WAL_CORRUPT_TAIL`.
+   */
+  onCorruptTail?: 'rotate' | 'refuse';
+  /** Lock file name inside `dir` (default `wal.lock`; not a WAL file name, so readers ignore it). */
+  lockName?: string;
+}
+
+export interface WalOpenReport {
+  /** The file appends go to and its sequence number. */
+  file: string;
+  fileSequence: bigint;
+  /** True if that file existed and is appended to. */
+  reused: boolean;
+  /** A torn end of the newest file that open truncated (an interrupted append). */
+  repairedTail: { file: string; offset: number; bytes: number; cause: string } | null;
+  /** The newest file's damage that made open rotate (`onCorruptTail: 'rotate'`). */
+  corruptTail: { file: string; end: FileEnd } | null;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+export const DEFAULT_REUSE_LIMIT = 32 * 1024 * 1024;
+export const DEFAULT_BUFFER_SIZE = 64 * 1024;
+export const DEFAULT_GROUP_RECORDS = 128;
+export const DEFAULT_GROUP_DELAY_MS = 2;
+
+const U64_MAX = (1n << 64n) - 1n;
+const RESOLVED: Promise<void> = Promise.resolve();
+const noop = () => {};
+const nullSink: RecordSink = { record: noop };
+
+interface Group {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+function positive(v: number | undefined, dflt: number, field: string): number {
+  const x = v ?? dflt;
+  if (!Number.isSafeInteger(x) || x <= 0) {
+    throw walError(WalCode.INVALID_FIELD, `${field} must be a positive integer: ${x}`, undefined, { field });
+  }
+  return x;
+}
+
+/**
+ * The single writer of a WAL directory: appends records to `wal_{seq:016x}.log`, rotates
+ * by the original's rules and makes records durable under its `Durability` policy. All I/O
+ * goes through the injected `Fs`.
+ */
+export class WalWriter {
+  readonly openReport: WalOpenReport;
+  private readonly fs: Fs;
+  private readonly dir: string;
+  private readonly lock: Lock;
+  private readonly maxFileSize: number;
+  private readonly bufferSize: number;
+  private readonly mode: Durability['mode'];
+  private readonly groupRecords: number;
+  private readonly groupDelayMs: number;
+  private h: FileHandle;
+  private seq: bigint;
+  /** Size of the current file including buffered bytes. */
+  private fileSize: number;
+  /** Bytes of the current file already handed to the OS. */
+  private written: number;
+  private buf: Uint8Array;
+  private view: DataView;
+  private len = 0;
+  /** Records written since the last sync. */
+  private unsynced = 0;
+  /** Bytes handed to the OS since the last sync. */
+  private dirty = false;
+  private group: Group | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private failure: unknown = null;
+  private closed = false;
+  private count = 0;
+
+  private constructor(opts: OpenWalOptions, lock: Lock, h: FileHandle, seq: bigint, report: WalOpenReport) {
+    this.fs = opts.fs;
+    this.dir = opts.dir;
+    this.lock = lock;
+    this.maxFileSize = positive(opts.maxFileSize, DEFAULT_MAX_FILE_SIZE, 'maxFileSize');
+    this.bufferSize = positive(opts.bufferSize, DEFAULT_BUFFER_SIZE, 'bufferSize');
+    const d = opts.durability ?? { mode: 'every-record' };
+    this.mode = d.mode;
+    this.groupRecords = d.mode === 'group-commit' ? positive(d.maxRecords, DEFAULT_GROUP_RECORDS, 'maxRecords') : 1;
+    this.groupDelayMs =
+      d.mode === 'group-commit' ? positive(d.maxDelayMs, DEFAULT_GROUP_DELAY_MS, 'maxDelayMs') : DEFAULT_GROUP_DELAY_MS;
+    this.h = h;
+    this.seq = seq;
+    this.fileSize = h.size();
+    this.written = this.fileSize;
+    this.buf = new Uint8Array(this.bufferSize);
+    this.view = viewOf(this.buf);
+    this.openReport = report;
+  }
+
+  /**
+   * Opens (or creates) the WAL in `opts.dir`: takes the lock, repairs a torn end of the
+   * newest file (truncated and synced, so records appended after it stay reachable for
+   * every reader), then appends to that file unless it is over `reuseLimit`.
+   */
+  static open(opts: OpenWalOptions): WalWriter {
+    const { fs, dir } = opts;
+    const onCorrupt = opts.onCorruptTail ?? 'rotate';
+    const reuseLimit = positive(opts.reuseLimit, DEFAULT_REUSE_LIMIT, 'reuseLimit');
+    const st = fs.stat(dir);
+    if (!st) {
+      fs.mkdir(dir, { recursive: true });
+      fs.fsyncDir(dirname(dir));
+    } else if (!st.isDirectory) {
+      throw walError(WalCode.NOT_FOUND, `${dir} is not a directory`, undefined, { path: dir });
+    }
+    const lock = fs.lock(joinPath(dir, opts.lockName ?? 'wal.lock'));
+    try {
+      const files = listWalFiles(fs, dir).filter((f) => f.isFile);
+      const newest = files.at(-1);
+      const report: WalOpenReport = {
+        file: '',
+        fileSequence: 0n,
+        reused: false,
+        repairedTail: null,
+        corruptTail: null,
+      };
+      let seq = 0n;
+      let reuse: WalFile | undefined;
+      if (newest) {
+        const end = new ChunkedFileScanner(
+          fs,
+          newest.path,
+          newest.name,
+          'logspec',
+          new ScanBuffer(64),
+          DEFAULT_CHUNK_SIZE,
+        ).run(nullSink);
+        let damaged = false;
+        if (end.kind === 'torn') {
+          const h = fs.open(newest.path, { write: true });
+          try {
+            h.truncate(end.offset);
+            h.fdatasync();
+          } finally {
+            h.close();
+          }
+          report.repairedTail = { file: newest.name, offset: end.offset, bytes: end.bytes, cause: end.cause };
+        } else if (end.kind === 'corrupt') {
+          if (onCorrupt === 'refuse') {
+            throw walError(
+              WalCode.CORRUPT_TAIL,
+              `${newest.name} is damaged at byte ${end.offset} with valid records after it`,
+              end.offset,
+              { file: newest.name, end },
+            );
+          }
+          report.corruptTail = { file: newest.name, end };
+          damaged = true;
+        }
+        const size = fs.stat(newest.path)?.size ?? 0;
+        // A non-canonical name (e.g. `wal_1.log`) is not reopened: the original would create
+        // `wal_0000000000000001.log` beside it, two files with one number.
+        const canonical = newest.name === walFileName(newest.seq);
+        if (!damaged && canonical && size <= reuseLimit) reuse = newest;
+        else seq = nextSeq(newest.seq);
+      }
+      let h: FileHandle;
+      if (reuse) {
+        seq = reuse.seq;
+        h = fs.open(reuse.path, { write: true });
+        // xerv never syncs directories: the name of a file it created may not be durable yet,
+        // and records acknowledged in it must not vanish with it.
+        try {
+          fs.fsyncDir(dir);
+          fs.fsyncDir(dirname(dir));
+        } catch (e) {
+          h.close();
+          throw e;
+        }
+      } else {
+        h = createFile(fs, dir, seq);
+      }
+      report.file = walFileName(seq);
+      report.fileSequence = seq;
+      report.reused = reuse !== undefined;
+      try {
+        return new WalWriter(opts, lock, h, seq, report);
+      } catch (e) {
+        h.close();
+        throw e;
+      }
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** Where the next record goes. */
+  get position(): WalPosition {
+    return { fileSequence: this.seq, offset: this.fileSize };
+  }
+
+  /** Records written by this writer. */
+  get recordCount(): number {
+    return this.count;
+  }
+
+  /** Records written and not yet durable. */
+  get pendingCount(): number {
+    return this.unsynced;
+  }
+
+  /**
+   * Encodes and writes `record` (into the write buffer) and applies the durability policy;
+   * returns where it starts. Under `every-record` it is durable on return.
+   */
+  write(record: WalRecordInput): WalPosition {
+    this.usable();
+    const c = check(record);
+    const max = maxSizeOf(c);
+    if (this.len + max > this.buf.length) this.makeRoom(max);
+    const at = this.len;
+    const end = encodeChecked(c, this.buf, at, this.view);
+    const total = end - at;
+    if (this.fileSize > 0 && this.fileSize + total > this.maxFileSize) this.rotate(at, total);
+    else this.len = end;
+    const pos = { fileSequence: this.seq, offset: this.fileSize };
+    this.fileSize += total;
+    this.count++;
+    this.unsynced++;
+    if (this.mode === 'every-record') this.commit();
+    else if (this.mode === 'group-commit') {
+      if (this.unsynced >= this.groupRecords) this.commit();
+      else if (this.timer === null) this.timer = setTimeout(this.onTimer, this.groupDelayMs);
+    }
+    return pos;
+  }
+
+  /** Writes `record`; resolves once it is durable under the policy (rejects if that fails). */
+  append(record: WalRecordInput): Promise<void> {
+    try {
+      this.write(record);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.durable();
+  }
+
+  /** Resolves when everything written so far is durable (without forcing a sync). */
+  durable(): Promise<void> {
+    if (this.unsynced === 0) return RESOLVED;
+    if (this.group === null) {
+      let resolve = noop;
+      let reject: (e: unknown) => void = noop;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // The failure also poisons the writer, so an ignored promise cannot hide it.
+      promise.catch(noop);
+      this.group = { promise, resolve, reject };
+    }
+    return this.group.promise;
+  }
+
+  /** Makes everything written so far durable now (write out the buffer, fdatasync). */
+  commit(): void {
+    this.usable();
+    if (this.unsynced === 0 && !this.dirty && this.len === 0) return;
+    try {
+      this.writeOut();
+      this.h.fdatasync();
+    } catch (e) {
+      this.fail(e);
+      throw e;
+    }
+    this.dirty = false;
+    this.unsynced = 0;
+    this.clearTimer();
+    const g = this.group;
+    this.group = null;
+    g?.resolve();
+  }
+
+  /** `commit()`, as a promise. */
+  sync(): Promise<void> {
+    try {
+      this.commit();
+      return RESOLVED;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Commits, closes the file and releases the lock. */
+  close(): Promise<void> {
+    try {
+      this.closeSync();
+      return RESOLVED;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  closeSync(): void {
+    if (this.closed) return;
+    this.clearTimer();
+    let err: unknown = null;
+    if (this.failure === null) {
+      try {
+        this.commit();
+      } catch (e) {
+        err = e;
+      }
+    }
+    this.closed = true;
+    try {
+      this.h.close();
+    } finally {
+      this.lock.release();
+    }
+    if (err !== null) throw err;
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    if (this.closed || this.failure !== null) return;
+    try {
+      this.commit();
+    } catch {
+      // commit() has rejected the waiting appends and poisoned the writer.
+    }
+  };
+
+  private clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private usable(): void {
+    if (this.closed) throw walError(WalCode.CLOSED, 'the WAL writer is closed');
+    if (this.failure !== null) {
+      throw walError(
+        WalCode.WRITER_FAILED,
+        'an earlier write or sync failed; reopen the WAL to recover',
+        undefined,
+        {},
+        this.failure,
+      );
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.failure = e;
+    this.clearTimer();
+    const g = this.group;
+    this.group = null;
+    g?.reject(e);
+  }
+
+  /** Hands the buffered bytes to the OS (not durable yet). */
+  private writeOut(): void {
+    if (this.len === 0) return;
+    writeFully(this.h, this.buf, this.written, 0, this.len);
+    this.written += this.len;
+    this.len = 0;
+    this.dirty = true;
+  }
+
+  /** Frees buffer space for a record of up to `max` bytes. */
+  private makeRoom(max: number): void {
+    try {
+      this.writeOut();
+    } catch (e) {
+      this.fail(e);
+      throw e;
+    }
+    if (max > this.buf.length || this.buf.length > this.bufferSize) {
+      // A huge record gets a buffer of its own size; the next small one shrinks it back.
+      this.buf = new Uint8Array(Math.max(max, this.bufferSize));
+      this.view = viewOf(this.buf);
+    }
+  }
+
+  /**
+   * The record at `buf[at, at + total)` does not fit the current file: make the file's
+   * bytes durable, start the next file (its directory entry synced before anything in it
+   * can be acknowledged) and move the record to the front of the buffer.
+   */
+  private rotate(at: number, total: number): void {
+    try {
+      if (at > 0) {
+        writeFully(this.h, this.buf, this.written, 0, at);
+        this.dirty = true;
+      }
+      if (this.dirty) this.h.fdatasync();
+      this.dirty = false;
+      const next = nextSeq(this.seq);
+      this.h.close();
+      this.h = createFile(this.fs, this.dir, next);
+      this.seq = next;
+    } catch (e) {
+      this.fail(e);
+      throw e;
+    }
+    this.buf.copyWithin(0, at, at + total);
+    this.len = total;
+    this.fileSize = 0;
+    this.written = 0;
+  }
+}
+
+function nextSeq(seq: bigint): bigint {
+  if (seq >= U64_MAX) throw walError(WalCode.SEQUENCE_EXHAUSTED, 'WAL file sequence would pass u64::MAX');
+  return seq + 1n;
+}
+
+function createFile(fs: Fs, dir: string, seq: bigint): FileHandle {
+  const h = fs.open(joinPath(dir, walFileName(seq)), { create: true, write: true });
+  try {
+    fs.fsyncDir(dir);
+  } catch (e) {
+    h.close();
+    throw e;
+  }
+  return h;
+}
+
+/** Opens the WAL in `opts.dir` for appending (see `WalWriter.open`). */
+export function openWal(opts: OpenWalOptions): WalWriter {
+  return WalWriter.open(opts);
+}
