@@ -25,6 +25,8 @@ export default defineConfig({
       pkg('session-store', 'packages/session-store'),
       pkg('conformance', 'conformance'),
       pkg('tools', 'tools'),
+      pkg('browser', 'browser'),
+      pkg('cli', 'packages/cli'),
     ],
   },
 });
