@@ -1,0 +1,238 @@
+import { crc32 } from '@logspec/core';
+import { SegCode, segError } from './errors.js';
+
+/** `.index` entry: `relative offset u32 BE · position u64 BE`. */
+export const INDEX_ENTRY_SIZE = 12;
+/** The original indexes the first frame and every frame starting ≥ 4096 bytes after the last indexed one. */
+export const INDEX_INTERVAL_BYTES = 4096;
+/**
+ * `.timeindex` entry (logspec): `max timestamp ms i64 BE · relative offset u32 BE · crc32 u32 BE`
+ * (CRC-32/IEEE of the first 12 bytes), so a torn or garbage entry after a crash is recognised.
+ */
+export const TIME_INDEX_ENTRY_SIZE = 16;
+export const MAX_RELATIVE_OFFSET = 0xffffffff;
+
+/** One `.index` entry with its exact u64 position (canonical JSON needs it exactly). */
+export interface IndexEntry {
+  relativeOffset: number;
+  position: bigint;
+}
+
+/** One `.timeindex` entry. */
+export interface TimeIndexEntry {
+  /** Largest `timestamp_millis` of any message up to and including the one at `relativeOffset`. */
+  maxTimestampMs: bigint;
+  relativeOffset: number;
+}
+
+/** Decodes an `.index` file as the original loads it: whole 12-byte entries, a partial tail ignored. */
+export function decodeIndexEntries(bytes: Uint8Array): IndexEntry[] {
+  const n = Math.floor(bytes.length / INDEX_ENTRY_SIZE);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: IndexEntry[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = { relativeOffset: v.getUint32(i * 12, false), position: v.getBigUint64(i * 12 + 4, false) };
+  }
+  return out;
+}
+
+export function encodeIndexEntry(out: Uint8Array, at: number, relativeOffset: number, position: number): void {
+  if (!Number.isInteger(relativeOffset) || relativeOffset < 0 || relativeOffset > MAX_RELATIVE_OFFSET) {
+    throw segError(SegCode.RELATIVE_OFFSET_OVERFLOW, `relative offset ${relativeOffset} does not fit u32`);
+  }
+  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  v.setUint32(at, relativeOffset, false);
+  v.setBigUint64(at + 4, BigInt(position), false);
+}
+
+export function encodeIndexEntries(
+  entries: readonly { relativeOffset: number; position: number | bigint }[],
+): Uint8Array {
+  const out = new Uint8Array(entries.length * INDEX_ENTRY_SIZE);
+  entries.forEach((e, i) => {
+    encodeIndexEntry(out, i * INDEX_ENTRY_SIZE, e.relativeOffset, Number(e.position));
+  });
+  return out;
+}
+
+/** Decodes a `.timeindex` up to its first entry whose CRC does not match (or a partial entry). */
+export function decodeTimeIndexEntries(bytes: Uint8Array): TimeIndexEntry[] {
+  const n = Math.floor(bytes.length / TIME_INDEX_ENTRY_SIZE);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: TimeIndexEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = i * TIME_INDEX_ENTRY_SIZE;
+    if (crc32(bytes, at, at + 12) !== v.getUint32(at + 12, false)) break;
+    out.push({ maxTimestampMs: v.getBigInt64(at, false), relativeOffset: v.getUint32(at + 8, false) });
+  }
+  return out;
+}
+
+export function encodeTimeIndexEntry(
+  out: Uint8Array,
+  at: number,
+  maxTimestampMs: number,
+  relativeOffset: number,
+): void {
+  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  v.setBigInt64(at, BigInt(maxTimestampMs), false);
+  v.setUint32(at + 8, relativeOffset, false);
+  v.setUint32(at + 12, crc32(out, at, at + 12), false);
+}
+
+/**
+ * An offset index in memory: two flat arrays (a 1 GiB segment has ~262k entries).
+ * Positions are doubles: exact up to 2^53, and anything larger lies past every real file.
+ */
+export class OffsetIndex {
+  rel: Uint32Array;
+  pos: Float64Array;
+  length = 0;
+
+  constructor(capacity = 16) {
+    this.rel = new Uint32Array(capacity);
+    this.pos = new Float64Array(capacity);
+  }
+
+  static fromBytes(bytes: Uint8Array): OffsetIndex {
+    const n = Math.floor(bytes.length / INDEX_ENTRY_SIZE);
+    const idx = new OffsetIndex(Math.max(16, n));
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n; i++) {
+      idx.rel[i] = v.getUint32(i * 12, false);
+      idx.pos[i] = Number(v.getBigUint64(i * 12 + 4, false));
+    }
+    idx.length = n;
+    return idx;
+  }
+
+  push(relativeOffset: number, position: number): void {
+    if (this.length === this.rel.length) {
+      const rel = new Uint32Array(this.rel.length * 2);
+      rel.set(this.rel);
+      const pos = new Float64Array(this.pos.length * 2);
+      pos.set(this.pos);
+      this.rel = rel;
+      this.pos = pos;
+    }
+    this.rel[this.length] = relativeOffset;
+    this.pos[this.length] = position;
+    this.length++;
+  }
+
+  truncate(n: number): void {
+    this.length = Math.min(this.length, n);
+  }
+
+  lastPosition(): number | undefined {
+    return this.length > 0 ? this.pos[this.length - 1] : undefined;
+  }
+
+  /**
+   * Index of the last entry with relative offset ≤ `rel`, or -1: Rust's
+   * `partition_point(|(off, _)| off <= rel) - 1`, which the original uses to pick where to start.
+   */
+  floor(rel: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.rel[mid] as number) <= rel) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** Position to start reading for relative offset `rel` (0 without a usable entry). */
+  startFor(rel: number): number {
+    const i = this.floor(rel);
+    return i < 0 ? 0 : (this.pos[i] as number);
+  }
+
+  entries(): { relativeOffset: number; position: number }[] {
+    const out = [];
+    for (let i = 0; i < this.length; i++)
+      out.push({ relativeOffset: this.rel[i] as number, position: this.pos[i] as number });
+    return out;
+  }
+
+  toBytes(from = 0, to = this.length): Uint8Array {
+    const out = new Uint8Array((to - from) * INDEX_ENTRY_SIZE);
+    for (let i = from; i < to; i++) {
+      encodeIndexEntry(out, (i - from) * INDEX_ENTRY_SIZE, this.rel[i] as number, this.pos[i] as number);
+    }
+    return out;
+  }
+}
+
+/** The time index in memory (timestamps as exact doubles: |ms| < 2^53 over chrono's range). */
+export class TimeIndex {
+  ts: Float64Array;
+  rel: Uint32Array;
+  length = 0;
+
+  constructor(capacity = 16) {
+    this.ts = new Float64Array(capacity);
+    this.rel = new Uint32Array(capacity);
+  }
+
+  /** The CRC-valid prefix of a `.timeindex` file. */
+  static fromBytes(bytes: Uint8Array): TimeIndex {
+    const entries = decodeTimeIndexEntries(bytes);
+    const idx = new TimeIndex(Math.max(16, entries.length));
+    for (const e of entries) idx.push(Number(e.maxTimestampMs), e.relativeOffset);
+    return idx;
+  }
+
+  push(maxTimestampMs: number, relativeOffset: number): void {
+    if (this.length === this.ts.length) {
+      const ts = new Float64Array(this.ts.length * 2);
+      ts.set(this.ts);
+      const rel = new Uint32Array(this.rel.length * 2);
+      rel.set(this.rel);
+      this.ts = ts;
+      this.rel = rel;
+    }
+    this.ts[this.length] = maxTimestampMs;
+    this.rel[this.length] = relativeOffset;
+    this.length++;
+  }
+
+  truncate(n: number): void {
+    this.length = Math.min(this.length, n);
+  }
+
+  /** Index of the last entry whose running maximum is below `targetMs`, or -1. */
+  lastBelow(targetMs: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ts[mid] as number) < targetMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  toBytes(from = 0, to = this.length): Uint8Array {
+    const out = new Uint8Array((to - from) * TIME_INDEX_ENTRY_SIZE);
+    for (let i = from; i < to; i++) {
+      encodeTimeIndexEntry(out, (i - from) * TIME_INDEX_ENTRY_SIZE, this.ts[i] as number, this.rel[i] as number);
+    }
+    return out;
+  }
+}
+
+/** Checks that index entries are usable by logspec's reader: offsets and positions ascending, inside the log. */
+export function validateOffsetIndex(idx: OffsetIndex, logSize: number): number {
+  let prevRel = -1;
+  let prevPos = -1;
+  for (let i = 0; i < idx.length; i++) {
+    const r = idx.rel[i] as number;
+    const p = idx.pos[i] as number;
+    if (r < prevRel || p <= prevPos || p >= logSize) return i;
+    prevRel = r;
+    prevPos = p;
+  }
+  return idx.length;
+}

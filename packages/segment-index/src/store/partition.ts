@@ -1,0 +1,511 @@
+import { type Fs, isErrno, joinPath, type Lock, LogspecError } from '@logspec/core';
+import { SegCode, segError } from '../codec/errors.js';
+import { type Message, type MessageInit, prepareMessage } from '../codec/message.js';
+import { LOCK_FILE, LOG_SUFFIX, splitExtension } from '../codec/names.js';
+import type { MessageVisitor, ReadStopReason, SegmentReadResult } from '../codec/segment-scan.js';
+import { type Timestamp, timestampFromMillis } from '../codec/timestamp.js';
+import { type RecoveryReport, Segment } from './segment.js';
+
+/** The original's default maximum segment size (1 GiB). */
+export const DEFAULT_MAX_SEGMENT_BYTES = 1 << 30;
+/** `LogManager::read` returns at most this many messages per call. */
+export const ORIGINAL_READ_MESSAGE_CAP = 1000;
+
+export type Durability =
+  /** The original's contract: appends are durable once `flush()` returns. */
+  | 'explicit'
+  /** Every `append`/`appendBatch` call is durable when it returns (one fsync per call). */
+  | 'every-append';
+
+export interface PartitionOptions {
+  /** Roll to a new segment before an append once the active one has reached this size (default 1 GiB). */
+  maxSegmentBytes?: number;
+  durability?: Durability;
+  /** Keep `.timeindex` files (default true). */
+  timeIndex?: boolean;
+  /** Take the single-writer lock `<dir>/LOCK` (default true when writable). */
+  lock?: boolean;
+  /** Open for reading only: nothing is created, repaired or locked. */
+  readOnly?: boolean;
+  /** Create the directory when missing (default true when writable). */
+  create?: boolean;
+  /** What recovery does with a torn or corrupt tail of the active segment (default `truncate`). */
+  tail?: 'truncate' | 'refuse';
+  /** Bytes of appended frames buffered before a write (default 64 KiB). */
+  writeBufferBytes?: number;
+  /** Clock for messages appended without a timestamp (default: `Date.now()`). */
+  now?: () => Timestamp;
+}
+
+/** A message to append with an offset assigned by the partition. */
+export type NewMessage = Omit<MessageInit, 'offset' | 'timestamp'> & { timestamp?: Timestamp };
+
+export interface PartitionReadOptions {
+  /** Stop once this many frame bytes were returned (default 1 MiB; at least one message is returned). */
+  maxBytes?: number;
+  maxMessages?: number;
+  /** `error` (default): a corrupt frame throws; `stop`: return what came before it, with its position. */
+  onCorrupt?: 'error' | 'stop';
+}
+
+export interface PartitionReadResult {
+  messages: Message[];
+  /** Offset to ask for next (the last message's offset + 1, or where the read started). */
+  nextOffset: bigint;
+  stop: { reason: ReadStopReason; baseOffset: bigint; position: number; error?: LogspecError };
+}
+
+export interface SegmentInfo {
+  baseOffset: bigint;
+  size: number;
+  path: string;
+}
+
+const CANONICAL_LOG = /^[0-9]{20}\.log$/;
+
+/**
+ * A partition directory (`LogManager`): segments `{base:020}.log/.index[/.timeindex]`, one
+ * active. Offsets are assigned here (strictly increasing, never reused after recovery); the
+ * roll and batch-split rules are the original's, plus a roll before a relative offset would
+ * pass 2^32 − 1.
+ */
+export class Partition {
+  readonly fs: Fs;
+  readonly dir: string;
+  readonly readOnly: boolean;
+  readonly maxSegmentBytes: number;
+  readonly durability: Durability;
+  /** Recovery report of the active segment at open. */
+  readonly recovery: RecoveryReport | undefined;
+  /** Directory entries ending in `.log` that are not `{base:020}.log` (left alone). */
+  readonly ignoredFiles: string[] = [];
+  private readonly segs: Segment[];
+  private next: bigint;
+  private lock: Lock | undefined;
+  private readonly opts: PartitionOptions;
+  private readonly now: () => Timestamp;
+  private closed = false;
+
+  private constructor(fs: Fs, dir: string, opts: PartitionOptions) {
+    this.fs = fs;
+    this.dir = dir;
+    this.opts = opts;
+    this.readOnly = opts.readOnly ?? false;
+    this.maxSegmentBytes = opts.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES;
+    this.durability = opts.durability ?? 'explicit';
+    this.now = opts.now ?? (() => timestampFromMillis(Date.now()));
+    if (!Number.isSafeInteger(this.maxSegmentBytes) || this.maxSegmentBytes < 1) {
+      throw segError(SegCode.INVALID_VALUE, 'maxSegmentBytes must be a positive integer');
+    }
+    const st = fs.stat(dir);
+    if (!st) {
+      if (this.readOnly || opts.create === false)
+        throw segError(SegCode.NOT_FOUND, `partition directory ${dir} does not exist`);
+      fs.mkdir(dir, { recursive: true });
+    } else if (!st.isDirectory) {
+      throw segError(SegCode.NOT_FOUND, `${dir} is not a directory`);
+    }
+    if (!this.readOnly && (opts.lock ?? true)) this.lock = fs.lock(joinPath(dir, LOCK_FILE));
+    try {
+      const bases: bigint[] = [];
+      for (const name of fs.readdir(dir)) {
+        if (splitExtension(name).extension !== LOG_SUFFIX) continue;
+        if (!CANONICAL_LOG.test(name)) {
+          this.ignoredFiles.push(name);
+          continue;
+        }
+        bases.push(BigInt(name.slice(0, 20)));
+      }
+      bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.segs = bases.map((b, i) => this.openSegment(b, i === bases.length - 1));
+      if (this.segs.length === 0) {
+        if (this.readOnly) throw segError(SegCode.NOT_FOUND, `no segments in ${dir}`);
+        this.segs.push(this.openSegment(0n, true));
+      }
+      const active = this.active;
+      this.recovery = active.recovery;
+      const last = active.lastOffset();
+      this.next = last === null ? active.baseOffset : last + 1n;
+      if (!this.readOnly)
+        this.removeOrphans(new Set(this.segs.map((sg) => sg.baseOffset.toString().padStart(20, '0'))));
+    } catch (e) {
+      this.closeAll();
+      throw e;
+    }
+  }
+
+  /** Opens (creating if needed, as `LogManager::new` does) the partition in `dir`. */
+  static open(fs: Fs, dir: string, opts: PartitionOptions = {}): Partition {
+    return new Partition(fs, dir, opts);
+  }
+
+  private openSegment(base: bigint, active: boolean): Segment {
+    return Segment.open(this.fs, this.dir, base, {
+      readOnly: this.readOnly,
+      recover: active,
+      timeIndex: this.opts.timeIndex ?? true,
+      tail: this.opts.tail,
+      writeBufferBytes: this.opts.writeBufferBytes,
+    });
+  }
+
+  /** `.index`/`.timeindex` files whose `.log` is gone (a crash during retention): deleted. */
+  private removeOrphans(live: Set<string>): void {
+    for (const name of this.fs.readdir(this.dir)) {
+      const { stem, extension } = splitExtension(name);
+      if ((extension === 'index' || extension === 'timeindex') && /^[0-9]{20}$/.test(stem) && !live.has(stem)) {
+        this.fs.unlink(joinPath(this.dir, name));
+      }
+    }
+  }
+
+  private get active(): Segment {
+    return this.segs[this.segs.length - 1] as Segment;
+  }
+
+  private live(): void {
+    if (this.closed) throw segError(SegCode.CLOSED, `partition ${this.dir} is closed`);
+  }
+
+  private writable(): void {
+    this.live();
+    if (this.readOnly) throw segError(SegCode.INVALID_VALUE, `partition ${this.dir} was opened read-only`);
+  }
+
+  // ---- writing -----------------------------------------------------------------------
+
+  /** The offset the next append gets. */
+  nextOffset(): bigint {
+    return this.next;
+  }
+
+  /** The first segment's base offset (the original's `earliest_offset`). */
+  earliestOffset(): bigint {
+    return (this.segs[0] as Segment).baseOffset;
+  }
+
+  /** `LogManager::recover_next_offset`: the last segment's last offset + 1, or its base. */
+  recoverNextOffset(): bigint {
+    return this.next;
+  }
+
+  /** Flushes the active segment and starts a new one at `offset`. */
+  private roll(offset: bigint): void {
+    this.active.seal();
+    this.segs.push(
+      Segment.open(this.fs, this.dir, offset, {
+        timeIndex: this.opts.timeIndex ?? true,
+        writeBufferBytes: this.opts.writeBufferBytes,
+      }),
+    );
+  }
+
+  /** One object shape for every message (spreads would give each a new hidden class). */
+  private withDefaults(m: NewMessage, offset: bigint): Message {
+    return {
+      offset,
+      key: m.key ?? null,
+      value: m.value,
+      timestamp: m.timestamp ?? this.now(),
+      headers: m.headers ?? [],
+      producerId: m.producerId ?? null,
+      producerEpoch: m.producerEpoch ?? null,
+      transactionMarker: m.transactionMarker ?? null,
+      isTransactional: m.isTransactional ?? false,
+    };
+  }
+
+  /** Appends one message at the next offset; returns that offset. */
+  append(message: NewMessage): bigint {
+    const offset = this.next;
+    this.appendAt(offset, this.withDefaults(message, offset));
+    return offset;
+  }
+
+  /** Appends messages at consecutive offsets; returns the first one's offset. */
+  appendBatch(messages: readonly NewMessage[]): bigint {
+    const first = this.next;
+    let o = first;
+    const items = messages.map((m) => {
+      const offset = o++;
+      return { offset, message: this.withDefaults(m, offset) };
+    });
+    this.appendBatchAt(items);
+    return first;
+  }
+
+  /**
+   * `LogManager::append(offset, message)`: roll first when the active segment has reached the
+   * maximum size (or, logspec, when the offset would not fit its u32 relative offsets); returns
+   * the frame's position. Offsets must be at least `nextOffset()`.
+   */
+  appendAt(offset: bigint, message: Message): number {
+    this.writable();
+    this.checkNext(offset);
+    const prepared = prepareMessage(message.offset === offset ? message : { ...message, offset });
+    if (this.active.size >= this.maxSegmentBytes || !this.active.fits(offset)) this.roll(offset);
+    const [pos] = this.active.appendPrepared([prepared]);
+    this.next = offset + 1n;
+    if (this.durability === 'every-append') this.active.flush();
+    return pos as number;
+  }
+
+  private checkNext(offset: bigint): void {
+    if (offset < this.next) {
+      throw segError(
+        SegCode.OFFSET_NOT_INCREASING,
+        `offset ${offset} is below the next offset ${this.next}`,
+        undefined,
+        {
+          offset: offset.toString(),
+          next: this.next.toString(),
+        },
+      );
+    }
+  }
+
+  /**
+   * `LogManager::append_batch`: splits the batch where the active segment fills up, estimating
+   * each message as `value.len() + 100` bytes as the original does (so a segment may end a
+   * little past the maximum), and rolls when the active segment has reached it.
+   */
+  appendBatchAt(items: readonly { offset: bigint; message: Message }[]): number[] {
+    this.writable();
+    if (items.length === 0) return [];
+    let prev = this.next - 1n;
+    const prepared = items.map(({ offset, message }) => {
+      if (offset <= prev) {
+        throw segError(SegCode.OFFSET_NOT_INCREASING, `offset ${offset} is not above ${prev}`, undefined, {
+          offset: offset.toString(),
+          next: (prev + 1n).toString(),
+        });
+      }
+      prev = offset;
+      return prepareMessage(message.offset === offset ? message : { ...message, offset });
+    });
+    const positions: number[] = [];
+    let i = 0;
+    while (i < prepared.length) {
+      const first = (prepared[i] as (typeof prepared)[number]).message.offset;
+      if (this.active.size >= this.maxSegmentBytes || !this.active.fits(first)) this.roll(first);
+      const available = Math.max(0, this.maxSegmentBytes - this.active.size);
+      let accumulated = 0;
+      let j = i;
+      while (j < prepared.length) {
+        const p = prepared[j] as (typeof prepared)[number];
+        if (j > i && !this.active.fits(p.message.offset)) break;
+        const est = p.message.value.length + 100;
+        if (accumulated + est > available && j > i) break;
+        accumulated += est;
+        j++;
+        if (accumulated > available) break;
+      }
+      for (const pos of this.active.appendPrepared(prepared.slice(i, j))) positions.push(pos);
+      i = j;
+    }
+    this.next = prev + 1n;
+    if (this.durability === 'every-append') this.active.flush();
+    return positions;
+  }
+
+  /** Makes every append so far durable (`LogManager::flush`). */
+  flush(): void {
+    this.writable();
+    for (const s of this.segs) if (s.dirty) s.flush();
+  }
+
+  // ---- reading -----------------------------------------------------------------------
+
+  private segmentIndexFor(offset: bigint): number {
+    let lo = 0;
+    let hi = this.segs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.segs[mid] as Segment).baseOffset <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.max(0, lo - 1);
+  }
+
+  /**
+   * Reads from `offset` across segments until the budget is used: a reader polling with
+   * `nextOffset` sees every message once. (The original's `LogManager::read` stops at the end of
+   * the segment holding the offset; `readOriginal` keeps that behaviour.) An offset below the
+   * earliest one reads from the earliest.
+   */
+  read(offset: bigint, opts: PartitionReadOptions = {}): PartitionReadResult {
+    this.live();
+    let budget = opts.maxBytes ?? 1 << 20;
+    let room = opts.maxMessages ?? Number.POSITIVE_INFINITY;
+    const messages: Message[] = [];
+    let stop: PartitionReadResult['stop'] = { reason: 'end', baseOffset: this.active.baseOffset, position: 0 };
+    for (let i = this.segmentIndexFor(offset); i < this.segs.length; i++) {
+      const seg = this.segs[i] as Segment;
+      const from = offset > seg.baseOffset ? offset : seg.baseOffset;
+      const r: SegmentReadResult = seg.read(from, { maxBytes: budget, maxMessages: room, onCorrupt: opts.onCorrupt });
+      for (const m of r.messages) messages.push(m);
+      budget -= r.bytesRead;
+      room -= r.messages.length;
+      stop = { reason: r.stop.reason, baseOffset: seg.baseOffset, position: r.stop.position, error: r.stop.error };
+      if (r.stop.reason === 'crc_mismatch' || r.stop.reason === 'deserialize') break;
+      if (budget <= 0 || room <= 0) break;
+    }
+    const lastMsg = messages[messages.length - 1];
+    const nextOffset = lastMsg ? lastMsg.offset + 1n : offset < this.earliestOffset() ? this.earliestOffset() : offset;
+    return { messages, nextOffset, stop };
+  }
+
+  /**
+   * Streams every message from `offset` on, across segments, to `visit` (returning `false`
+   * stops); nothing is collected, so a whole partition can be scanned in bounded memory.
+   * Returns how many messages were visited and where the scan stopped.
+   */
+  scan(
+    offset: bigint,
+    visit: MessageVisitor,
+    opts: { onCorrupt?: 'error' | 'stop' } = {},
+  ): { count: number; stop: PartitionReadResult['stop'] } {
+    this.live();
+    let count = 0;
+    let stop: PartitionReadResult['stop'] = { reason: 'end', baseOffset: this.active.baseOffset, position: 0 };
+    for (let i = this.segmentIndexFor(offset); i < this.segs.length; i++) {
+      const seg = this.segs[i] as Segment;
+      const r = seg.scan(offset > seg.baseOffset ? offset : seg.baseOffset, visit, opts);
+      count += r.count;
+      stop = { reason: r.stop.reason, baseOffset: seg.baseOffset, position: r.stop.position, error: r.stop.error };
+      if (r.stop.reason !== 'end' && r.stop.reason !== 'torn') break;
+    }
+    return { count, stop };
+  }
+
+  /**
+   * `LogManager::read(offset, max_bytes)` exactly: segments from the one whose base ≤ offset,
+   * each read with `Segment::read` (nothing for offsets below its base), at most 1000 messages,
+   * budget counted as `8 + key + value` bytes.
+   */
+  readOriginal(offset: bigint, maxBytes = Number.POSITIVE_INFINITY): Message[] {
+    this.live();
+    const out: Message[] = [];
+    let collected = 0;
+    for (let i = this.segmentIndexFor(offset); i < this.segs.length; i++) {
+      if (collected >= maxBytes) break;
+      const seg = this.segs[i] as Segment;
+      const batch = seg.read(offset, { maxBytes: maxBytes - collected, decodeSkipped: true }).messages;
+      for (const m of batch) {
+        if (m.offset < offset) continue;
+        if (out.length < ORIGINAL_READ_MESSAGE_CAP && collected < maxBytes) {
+          collected += 8 + (m.key?.length ?? 0) + m.value.length;
+          out.push(m);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * First offset whose `timestamp_millis ≥ targetMs`, oldest segment first (the original's
+   * answer). Segments whose maximum is below the target are skipped; inside a segment the time
+   * index bounds the scan to one index interval.
+   */
+  findOffsetForTimestamp(targetMs: number | bigint): bigint | null {
+    this.live();
+    const target = Number(targetMs);
+    for (const seg of this.segs) {
+      const max = seg.maxTimestamp();
+      if (max === undefined || max < target) continue;
+      const r = seg.findOffsetForTimestamp(target);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+
+  /** The original's approach (`timestamp_bounds` + linear scan per segment): the benchmark baseline. */
+  findOffsetForTimestampLinear(targetMs: number | bigint): bigint | null {
+    this.live();
+    const target = BigInt(targetMs);
+    for (const seg of this.segs) {
+      const b = seg.timestampBounds();
+      if (!b || b.max < target) continue;
+      const r = seg.findOffsetForTimestampLinear(target);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+
+  segments(): SegmentInfo[] {
+    return this.segs.map((s) => ({ baseOffset: s.baseOffset, size: s.size, path: s.logPath }));
+  }
+
+  /** The segment objects (oldest first), for inspection. */
+  segmentObjects(): readonly Segment[] {
+    return this.segs;
+  }
+
+  // ---- retention ---------------------------------------------------------------------
+
+  /**
+   * Deletes whole segments, oldest first, never the active one: while the partition is larger
+   * than `maxBytes`, and while the oldest segment's newest message is older than `maxAgeMs`
+   * before `nowMs`. Returns the base offsets deleted. The log file goes first and the directory
+   * is synced, so a crash leaves either the segment or nothing the original would list.
+   */
+  retain(policy: { maxBytes?: number; maxAgeMs?: number; nowMs?: number }): bigint[] {
+    this.writable();
+    const deleted: bigint[] = [];
+    const total = () => this.segs.reduce((n, s) => n + s.size, 0);
+    const nowMs = policy.nowMs ?? Date.now();
+    while (this.segs.length > 1) {
+      const oldest = this.segs[0] as Segment;
+      const overSize = policy.maxBytes !== undefined && total() > policy.maxBytes;
+      const max = policy.maxAgeMs !== undefined ? oldest.maxTimestamp() : undefined;
+      const expired = policy.maxAgeMs !== undefined && (max === undefined || max < nowMs - policy.maxAgeMs);
+      if (!overSize && !expired) break;
+      oldest.deleteFiles();
+      this.segs.shift();
+      deleted.push(oldest.baseOffset);
+    }
+    if (deleted.length > 0) this.fs.fsyncDir(this.dir);
+    return deleted;
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------
+
+  private closeAll(): void {
+    for (const s of this.segs ?? []) {
+      try {
+        s.abandon();
+      } catch {
+        // closing what we can
+      }
+    }
+    this.lock?.release();
+    this.lock = undefined;
+  }
+
+  /** Closes as the original's `LogManager` is dropped (see `Segment.dropLikeOriginal`). */
+  dropLikeOriginal(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.segs) s.dropLikeOriginal();
+    this.lock?.release();
+    this.lock = undefined;
+  }
+
+  /** Flushes and closes every segment, then releases the lock. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (!this.readOnly) this.flush();
+      for (const s of this.segs) s.close();
+    } finally {
+      this.closed = true;
+      this.lock?.release();
+      this.lock = undefined;
+    }
+  }
+}
+
+/** True when `e` is the "partition/segment missing" error. */
+export function isNotFound(e: unknown): boolean {
+  return (e instanceof LogspecError && e.code === SegCode.NOT_FOUND) || isErrno(e, 'ENOENT');
+}
