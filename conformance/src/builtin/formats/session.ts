@@ -1,0 +1,193 @@
+/**
+ * Built-in conformance handler for pi's session store v2 (`@logspec/session-store`),
+ * contract 1 of the helpers' brief. Real files through NodeFs; never throws for bad input.
+ * Everything runs in the original's modes: no fsync on append, recovery that truncates and
+ * renames as pi does, no logspec writer checks, no lock file.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { hexDecode, hexEncode, isLogspecError, type LogspecError } from '@logspec/core';
+import { NodeFs } from '@logspec/core/node';
+import {
+  type Canonical,
+  canonicalCheckpoint,
+  canonicalError,
+  canonicalEvent,
+  canonicalHead,
+  canonicalIndexRow,
+  canonicalManifest,
+  decodeUnit,
+  encodeUnit,
+  RawJson,
+  SESSION_ENCODE_KINDS,
+  SESSION_UNIT_KINDS,
+  SessCode,
+  SessionError,
+  type SessionUnitKind,
+  toU64,
+} from '@logspec/session-store';
+import { dumpStore, SessionStore, type SessionStoreOptions } from '@logspec/session-store/store';
+import type { FormatHandler, Op, Outcome, Request } from '../../protocol/types.js';
+import { applyMutation, isMutation } from '../mutations.js';
+
+const fs = new NodeFs();
+
+/** How the reference was read: `SessionStoreV2::create(root, 4096)`. */
+const READ_MAX_SEGMENT_BYTES = 4096;
+
+function originalModes(label: string): SessionStoreOptions {
+  return { durability: 'none', recovery: 'original', checkLinks: false, lock: false, rootLabel: label };
+}
+
+function logspecAnswer(e: LogspecError): Outcome {
+  const extras: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e.details)) {
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') extras[k] = v;
+  }
+  return { error: { ...extras, code: e.code, message: e.message, offset: e.offset ?? null } };
+}
+
+function guarded(f: () => Outcome): Outcome {
+  try {
+    return f();
+  } catch (e) {
+    if (isLogspecError(e)) return logspecAnswer(e);
+    throw e;
+  }
+}
+
+/** Opens and dumps a COPY of the store (the original's open repairs in place). */
+function read(path: string): Outcome {
+  const tmp = mkdtempSync(join(tmpdir(), 'logspec-session-'));
+  try {
+    const name = basename(resolve(path));
+    const root = join(tmp, name);
+    if (existsSync(path)) cpSync(path, root, { recursive: true });
+    else mkdirSync(root);
+    const dump = dumpStore(fs, root, { ...originalModes(name), maxSegmentBytes: READ_MAX_SEGMENT_BYTES });
+    if (dump && typeof dump === 'object' && !Array.isArray(dump) && 'error' in dump && !('entry_count' in dump)) {
+      const { error, ...rest } = dump as { error: string; message: string };
+      return { error: { ...rest, code: error } };
+    }
+    return { ok: dump };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function bad(message: string): SessionError {
+  return new SessionError(SessCode.INVALID_ARGUMENT, 'session', message);
+}
+
+function u64Of(op: Op, key: string) {
+  const v = toU64(op[key]);
+  if (v === undefined) throw bad(`${op.op}: ${key} must be a decimal u64 string`);
+  return v;
+}
+
+function strOf(op: Op, key: string): string {
+  const v = op[key];
+  if (typeof v !== 'string') throw bad(`${op.op}: ${key} must be a string`);
+  return v;
+}
+
+/** One API op of a recipe; a failing call is recorded as the original's error object. */
+function apply(dir: string, op: Op, state: { store?: SessionStore }, fixedTime: string): Canonical {
+  if (op.op === 'create') {
+    state.store?.close();
+    state.store = undefined;
+    const root = strOf(op, 'root');
+    const max = u64Of(op, 'max_segment_bytes');
+    state.store = SessionStore.open(fs, join(dir, root), {
+      ...originalModes(root),
+      maxSegmentBytes: Number(max),
+      now: () => fixedTime,
+    });
+    return { entry_count: String(state.store.entryCount()), head: canonicalHead(state.store.head()) };
+  }
+  const store = state.store;
+  if (!store) throw bad(`${op.op} before create`);
+  switch (op.op) {
+    case 'append_entry': {
+      const parent = op.parent_entry_id;
+      if (parent !== null && parent !== undefined && typeof parent !== 'string') {
+        throw bad('append_entry: parent_entry_id must be a string or null');
+      }
+      const row = store.appendEntry(
+        strOf(op, 'entry_id'),
+        parent ?? undefined,
+        strOf(op, 'entry_type'),
+        new RawJson(strOf(op, 'payload')),
+      );
+      return canonicalIndexRow(row);
+    }
+    case 'create_checkpoint':
+      return canonicalCheckpoint(store.createCheckpoint(u64Of(op, 'checkpoint_seq'), strOf(op, 'reason')));
+    case 'write_manifest':
+      return canonicalManifest(store.writeManifest(strOf(op, 'session_id'), strOf(op, 'source_format')));
+    case 'rollback_to_checkpoint':
+      return canonicalEvent(
+        store.rollbackToCheckpoint(u64Of(op, 'checkpoint_seq'), strOf(op, 'migration_id'), strOf(op, 'correlation_id')),
+      );
+    default:
+      throw bad(`unknown session op ${op.op}`);
+  }
+}
+
+/** Applies a recipe inside `dir`: API ops on the store created last, byte mutations in between. */
+function write(dir: string, ops: readonly Op[], fixedTime: string): Outcome {
+  const state: { store?: SessionStore } = {};
+  const results: Canonical[] = [];
+  try {
+    return guarded(() => {
+      for (const op of ops) {
+        if (isMutation(op)) {
+          applyMutation(dir, op);
+          results.push(null);
+          continue;
+        }
+        try {
+          results.push(apply(dir, op, state, fixedTime));
+        } catch (e) {
+          if (!(e instanceof SessionError) || e.code === SessCode.INVALID_ARGUMENT) throw e;
+          results.push(canonicalError(e));
+        }
+      }
+      return { ok: { results } };
+    });
+  } finally {
+    try {
+      state.store?.close();
+    } catch {
+      // The answer is already decided.
+    }
+  }
+}
+
+export const handler: FormatHandler = {
+  format: 'session',
+  verbs: ['read', 'write', 'decode', 'encode'],
+  async run(req: Request): Promise<Outcome> {
+    switch (req.verb) {
+      case 'read':
+        return guarded(() => read(req.path));
+      case 'write':
+        return write(req.dir, req.ops, req.fixedTime);
+      case 'decode': {
+        if (!(SESSION_UNIT_KINDS as readonly string[]).includes(req.kind)) {
+          return { skipped: { reason: `session has no unit kind ${req.kind}` } };
+        }
+        const mode = req.mode ?? 'original';
+        return guarded(() => ({ ok: decodeUnit(req.kind as SessionUnitKind, hexDecode(req.hex, 'session'), mode) }));
+      }
+      case 'encode':
+        if (!(SESSION_ENCODE_KINDS as readonly string[]).includes(req.kind)) {
+          return { skipped: { reason: `session cannot encode kind ${req.kind}` } };
+        }
+        return guarded(() => ({ ok: { hex: hexEncode(encodeUnit(req.kind as SessionUnitKind, req.value)) } }));
+      default:
+        return { skipped: { reason: 'unknown verb' } };
+    }
+  },
+};

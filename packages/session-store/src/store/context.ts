@@ -1,0 +1,42 @@
+import type { Fs } from '@logspec/core';
+import { type SessCode, SessionError } from '../errors.js';
+import type { Layout } from './layout.js';
+
+/** What a recovery step logged (the original's `tracing::warn!` messages, word for word). */
+export interface RecoveryWarning {
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Durability of appends: `none` is the original (no fsync); `entry` syncs before returning. */
+export type Durability = 'none' | 'entry';
+
+/**
+ * What recovery does with bytes it cuts: `original` truncates and renames as pi does;
+ * `quarantine` (logspec's default) does the same to the store files but first copies every
+ * byte it is about to cut into `quarantine/`, so nothing is ever deleted.
+ */
+export type RecoveryMode = 'original' | 'quarantine';
+
+/** Shared by the store's modules: the file system, paths, limits and policies. */
+export interface StoreContext {
+  readonly fs: Fs;
+  readonly layout: Layout;
+  readonly maxSegmentBytes: number;
+  /** The JSONL line limit (the original's 100 MiB; smaller in tests). */
+  readonly lineLimit: number;
+  readonly durability: Durability;
+  readonly recovery: RecoveryMode;
+  warn(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Re-raises a JSON/UTF-8 error found in a line with the file offset and line number added. */
+export function atLine(e: unknown, path: string, lineOffset: number, lineNumber: number): unknown {
+  if (!(e instanceof SessionError)) return e;
+  return new SessionError(e.code as SessCode, e.category, e.piMessage, {
+    offset: e.offset === undefined ? lineOffset : lineOffset + e.offset,
+    details: { ...e.details, path, line: lineNumber },
+    cause: e.cause,
+    ioKind: e.ioKind,
+  });
+}

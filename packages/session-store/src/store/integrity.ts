@@ -1,0 +1,263 @@
+import { ioError } from '@logspec/core';
+import { SessCode, sessionError } from '../errors.js';
+import { chainHashStep, crc32cUpper, EMPTY_CRC32C, GENESIS_CHAIN_HASH } from '../hash.js';
+import { decodeFrameHead, type IndexRow, payloadMatches } from '../schema.js';
+import { checkedAddU64, saturatingAddU64, type U64 } from '../u64.js';
+import type { StoreContext } from './context.js';
+import { frameEnd, msg, readIndexFile, SegmentFileReader } from './disk.js';
+import { closeQuietly, readExact, truncateFileTo } from './fs-ops.js';
+import { quarantineTail } from './quarantine.js';
+
+/**
+ * `validate_integrity` and `bootstrap_from_disk` exactly as the original runs them. These are
+ * the slow, literal versions: `scan.ts` checks the same things in one pass and falls back
+ * here only when something is wrong, so errors, warnings and side effects stay the original's.
+ */
+
+/** Rust's `String` order (UTF-8 bytes = code points), used by the reference's BTreeMap. */
+export function compareIds(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    // A surrogate (astral code point) sorts after every BMP code point in UTF-8 order.
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * `validate_parent_graph_links` then `validate_parent_graph_acyclic`, iterating ids in
+ * byte order (the reference build's BTreeMap; pi's HashMap order is random, so which entry a
+ * message names may differ there, never the error kind).
+ */
+export function validateParentGraph(parentById: Map<string, string | undefined>): void {
+  const ids = [...parentById.keys()].sort(compareIds);
+  for (const id of ids) {
+    const parent = parentById.get(id);
+    if (parent !== undefined && !parentById.has(parent)) {
+      throw sessionError(
+        SessCode.MISSING_PARENT,
+        `missing parent entry detected in session store: entry_id=${id} parent_id=${parent}`,
+        { details: { entryId: id, parentId: parent } },
+      );
+    }
+  }
+  const VISITING = 1;
+  const VISITED = 2;
+  const state = new Map<string, number>();
+  for (const id of ids) {
+    if (state.get(id) === VISITED) continue;
+    const stack: [string, boolean][] = [[id, false]];
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      const [cur, expanded] = top;
+      if (expanded) {
+        state.set(cur, VISITED);
+        continue;
+      }
+      const st = state.get(cur);
+      if (st === VISITED) continue;
+      if (st === VISITING) {
+        throw sessionError(SessCode.PARENT_CYCLE, `cyclic parent chain detected in session store at entry_id=${cur}`, {
+          details: { entryId: cur },
+        });
+      }
+      state.set(cur, VISITING);
+      stack.push([cur, true]);
+      const parent = parentById.get(cur);
+      if (parent !== undefined && parentById.has(parent)) stack.push([parent, false]);
+    }
+  }
+}
+
+/** `validate_integrity()`, reading the index and every indexed frame from disk. */
+export function validateIntegrityOriginal(ctx: StoreContext): void {
+  const { fs, layout } = ctx;
+  const rows = readIndexFile(fs, layout, ctx.lineLimit);
+  let last: U64 = 0;
+  const bySegment = new Map<U64, IndexRow[]>();
+  for (const row of rows) {
+    if (row.entrySeq <= last) {
+      throw sessionError(
+        SessCode.SEQ_NOT_INCREASING,
+        `entry sequence is not strictly increasing at entry_seq=${row.entrySeq}`,
+        { details: { entrySeq: row.entrySeq } },
+      );
+    }
+    last = row.entrySeq;
+    const list = bySegment.get(row.segmentSeq);
+    if (list) list.push(row);
+    else bySegment.set(row.segmentSeq, [row]);
+  }
+  const parentById = new Map<string, string | undefined>();
+  const segments = [...bySegment.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const seq of segments) {
+    const path = layout.segment(seq);
+    let h: ReturnType<typeof fs.open>;
+    try {
+      h = fs.open(path);
+    } catch (e) {
+      throw sessionError(
+        SessCode.OPEN_SEGMENT,
+        `failed to open segment ${layout.display(path)}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    try {
+      const len = h.size();
+      for (const row of bySegment.get(seq) as IndexRow[]) {
+        const end = checkedAddU64(row.byteOffset, row.byteLength);
+        if (end === undefined) throw sessionError(SessCode.RANGE_OVERFLOW, msg.rangeOverflow());
+        if (end > len) {
+          throw sessionError(SessCode.INDEX_OUT_OF_BOUNDS, msg.outOfBounds(layout.display(path), end, len), {
+            details: { entrySeq: row.entrySeq },
+          });
+        }
+        const bytes = readExact(h, Number(row.byteLength), Number(row.byteOffset));
+        const actual = crc32cUpper(bytes);
+        if (actual !== row.crc32c) {
+          throw sessionError(
+            SessCode.CHECKSUM_MISMATCH,
+            `checksum mismatch for entry_seq=${row.entrySeq} expected=${row.crc32c} actual=${actual}`,
+            { offset: Number(row.byteOffset), details: { entrySeq: row.entrySeq, expected: row.crc32c, actual } },
+          );
+        }
+        const head = decodeFrameHead(bytes, 0, frameEnd(bytes), true);
+        if (
+          head.entrySeq !== row.entrySeq ||
+          head.entryId !== row.entryId ||
+          head.segmentSeq !== row.segmentSeq ||
+          head.frameSeq !== row.frameSeq
+        ) {
+          throw sessionError(SessCode.INDEX_FRAME_MISMATCH, `index/frame mismatch at entry_seq=${row.entrySeq}`, {
+            offset: Number(row.byteOffset),
+          });
+        }
+        if (!payloadMatches(head, bytes)) {
+          throw sessionError(SessCode.PAYLOAD_MISMATCH, `payload integrity mismatch at entry_seq=${row.entrySeq}`, {
+            offset: Number(row.byteOffset),
+          });
+        }
+        if (parentById.has(head.entryId)) {
+          throw sessionError(SessCode.DUPLICATE_ID, `duplicate entry_id detected in session store: ${head.entryId}`, {
+            details: { entryId: head.entryId },
+          });
+        }
+        parentById.set(head.entryId, head.parentEntryId);
+      }
+    } finally {
+      closeQuietly(h);
+    }
+  }
+  validateParentGraph(parentById);
+}
+
+/** The in-memory state `bootstrap_from_disk` derives (`SessionStoreV2`'s fields). */
+export interface BootState {
+  rows: IndexRow[];
+  nextSegmentSeq: U64;
+  nextFrameSeq: U64;
+  nextEntrySeq: U64;
+  currentSegmentBytes: number;
+  chainHash: string;
+  totalBytes: U64;
+  lastEntryId: string | undefined;
+  lastCrc32c: string;
+}
+
+export function emptyBootState(): BootState {
+  return {
+    rows: [],
+    nextSegmentSeq: 1,
+    nextFrameSeq: 1,
+    nextEntrySeq: 1,
+    currentSegmentBytes: 0,
+    chainHash: GENESIS_CHAIN_HASH,
+    totalBytes: 0,
+    lastEntryId: undefined,
+    lastCrc32c: EMPTY_CRC32C,
+  };
+}
+
+/** `bootstrap_from_disk()`: may truncate unindexed bytes from the active segment. */
+export function bootstrapOriginal(ctx: StoreContext): BootState {
+  const { fs, layout } = ctx;
+  const rows = readIndexFile(fs, layout, ctx.lineLimit);
+  const last = rows[rows.length - 1];
+  if (!last) return emptyBootState();
+  const nextEntrySeq = checkedAddU64(last.entrySeq, 1);
+  if (nextEntrySeq === undefined)
+    throw sessionError(SessCode.SEQ_OVERFLOW, 'entry sequence overflow while bootstrapping');
+  const nextFrameSeq = checkedAddU64(last.frameSeq, 1);
+  if (nextFrameSeq === undefined)
+    throw sessionError(SessCode.SEQ_OVERFLOW, 'frame sequence overflow while bootstrapping');
+  const segPath = layout.segment(last.segmentSeq);
+  const expected = saturatingAddU64(last.byteOffset, last.byteLength);
+  let actual: number;
+  try {
+    const st = fs.stat(segPath);
+    if (!st) throw new Error('No such file or directory (os error 2)');
+    actual = st.size;
+  } catch (e) {
+    throw sessionError(
+      SessCode.STAT_ACTIVE_SEGMENT,
+      `failed to stat active segment ${layout.display(segPath)} while bootstrapping: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  if (actual > expected) {
+    ctx.warn('SessionStoreV2 truncating unindexed trailing bytes from active segment after crash recovery', {
+      segment: layout.display(segPath),
+      expected,
+      actual,
+    });
+    if (ctx.recovery === 'quarantine') quarantineTail(ctx, segPath, Number(expected));
+    truncateFileTo(fs, segPath, Number(expected));
+  }
+  let chain = GENESIS_CHAIN_HASH;
+  let total: U64 = 0;
+  const reader = new SegmentFileReader(fs, layout, ctx.maxSegmentBytes);
+  try {
+    for (const row of rows) {
+      const bytes = reader.readRow(row);
+      if (!bytes) {
+        throw sessionError(
+          SessCode.MISSING_FRAME,
+          `index references missing frame during bootstrap: entry_seq=${row.entrySeq}, segment=${row.segmentSeq}`,
+        );
+      }
+      const head = decodeFrameHead(bytes, 0, frameEnd(bytes), true);
+      chain = chainHashStep(chain, head.payloadSha256);
+      total = saturatingAddU64(total, row.byteLength);
+    }
+  } finally {
+    reader.close();
+  }
+  return {
+    rows,
+    nextSegmentSeq: last.segmentSeq,
+    nextFrameSeq,
+    nextEntrySeq,
+    currentSegmentBytes: Number(expected),
+    chainHash: chain,
+    totalBytes: total,
+    lastEntryId: last.entryId,
+    lastCrc32c: last.crc32c,
+  };
+}
+
+/** `segments_exist_with_data()`: any `*.seg` file with bytes. */
+export function segmentsExistWithData(ctx: StoreContext, list: { path: string }[]): boolean {
+  for (const { path } of list) {
+    const st = ctx.fs.stat(path);
+    if (!st) throw ioError('stat', path, 'ENOENT');
+    if (st.size > 0) return true;
+  }
+  return false;
+}

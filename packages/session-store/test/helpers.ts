@@ -1,0 +1,54 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LogspecError } from '@logspec/core';
+
+/** The in-repo copy of the original's reference stores. */
+export const GOLDEN = fileURLToPath(
+  new URL('../../../conformance/golden/session/original-pi_agent_rust-0.1.11/', import.meta.url),
+);
+export const FIXED_TIME = '2026-04-15T12:34:56.789Z';
+
+export interface CorpusEntry {
+  path: string;
+  expect: string;
+  kind: 'positive' | 'negative' | 'recovery';
+  description: string;
+  recipe: { ops: { op: string; [k: string]: unknown }[] };
+}
+
+export function corpus(): CorpusEntry[] {
+  return JSON.parse(readFileSync(join(GOLDEN, 'corpus.json'), 'utf8')).entries as CorpusEntry[];
+}
+
+export function expected(entry: CorpusEntry): unknown {
+  return JSON.parse(readFileSync(join(GOLDEN, entry.expect), 'utf8'));
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'logspec-sess-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Copies a reference store into `dir/<name>` (an empty directory when the reference kept no files). */
+export function copyGolden(name: string, dir: string): string {
+  const dst = join(dir, name);
+  if (existsSync(join(GOLDEN, name))) cpSync(join(GOLDEN, name), dst, { recursive: true });
+  else mkdirSync(dst, { recursive: true });
+  return dst;
+}
+
+export function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof LogspecError) return e.code;
+    throw e;
+  }
+  return 'ok';
+}
+
+export const enc = new TextEncoder();
+export const dec = new TextDecoder();
