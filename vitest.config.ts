@@ -25,6 +25,7 @@ export default defineConfig({
       pkg('session-store', 'packages/session-store'),
       pkg('conformance', 'conformance'),
       pkg('tools', 'tools'),
+      pkg('bench', 'bench'),
       pkg('browser', 'browser'),
       pkg('cli', 'packages/cli'),
     ],

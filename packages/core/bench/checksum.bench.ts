@@ -1,13 +1,13 @@
 /**
  * Checksums at record-sized and bulk inputs: which path is fastest per size. The figures
  * set `NATIVE_CRC_THRESHOLD` in `src/native-checksums.ts` and the SHA-256 backend choice.
- * (Imports the harness by path: a devDependency on @logspec/tools would make a cycle.)
+ * (The harness lives in @logspec/bench, which depends on no workspace package.)
  */
 import { createHash, hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import { createCRC32, createSHA256 } from 'hash-wasm';
-import { freshCall, suite } from '../../../tools/src/bench/harness.js';
+import { freshCall, suite } from '@logspec/bench';
 import { crc32, crc32c, crc32cJs, crc32Js, sha256Hex } from '../src/index.node.js';
 import { makeRng } from '../src/testing.js';
 

@@ -2,7 +2,7 @@
  * Event encode/decode: logspec's rkyv archive codec against msgpackr with shared structures
  * (its fastest mode: records keyed by a structure id) on the same events, and JSON.
  */
-import { suite } from '@logspec/tools/bench';
+import { suite } from '@logspec/bench';
 
 import { Packr } from 'msgpackr';
 import { decodeRecordAt, encodeRecord, encodeRecordInto, maxArchiveSize, recordToJson } from '../src/index.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
-import { suite } from '@logspec/tools/bench';
+import { suite } from '@logspec/bench';
 
 import { encodeHotFrame, encodeRecord, HOT_HEADER, makeEvent, scanEvents, scanHotLogFile } from '../src/index.js';
 

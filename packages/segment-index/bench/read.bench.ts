@@ -9,7 +9,7 @@
 import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from '@logspec/tools/bench';
+import { suite } from '@logspec/bench';
 import { OffsetIndex, readSegment } from '../src/index.js';
 import type { Segment } from '../src/store.js';
 import { buildPartition, SCALE } from './build.js';

@@ -8,7 +8,7 @@
 import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from '@logspec/tools/bench';
+import { suite } from '@logspec/bench';
 import { buildPartition, SCALE } from './build.js';
 
 const COUNT = Math.round(1_000_000 * SCALE);

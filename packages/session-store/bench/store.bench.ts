@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32c } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
-import { suite } from '@logspec/tools/bench';
+import { suite } from '@logspec/bench';
 import { RawJson } from '../src/index.js';
 import { SessionStore } from '../src/store.js';
 

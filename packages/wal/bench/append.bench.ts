@@ -8,7 +8,7 @@ import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeFs } from '@logspec/core/node';
-import { suite } from '@logspec/tools/bench';
+import { suite } from '@logspec/bench';
 import { encodeRecord, type WalRecord, WalRecords } from '../src/index.js';
 import { openWal, type WalWriter } from '../src/store.js';
 

@@ -1,5 +1,5 @@
 /**
- * The benchmark harness behind every `*.bench.ts` (`@logspec/tools/bench`).
+ * The benchmark harness behind every `*.bench.ts` (`@logspec/bench`).
  *
  * Each case is timed by its own copy of the timing loop, compiled with `new Function`:
  * V8 keys optimisation feedback on the function, so one loop shared by every case goes

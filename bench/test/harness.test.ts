@@ -11,8 +11,8 @@ import {
   resultsFile,
   suite,
   summarize,
-} from '../src/bench/harness.js';
-import { findBenchFiles } from '../src/bench/run-all.js';
+} from '../src/harness.js';
+import { findBenchFiles } from '../src/run-all.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'logspec-bench-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
