@@ -1,1 +1,8 @@
-export {};
+/**
+ * `@logspec/ring-log/store`: the ring file store. Does I/O only through core's `Fs`
+ * (`NodeFs` from `@logspec/core/node` in Node, `SimFs` in tests).
+ */
+export { createRingFile, creatingPath } from './store/create.js';
+export { readRingFile } from './store/read-file.js';
+export type { SlotSurvey } from './store/recover.js';
+export { RingLog, type RingLogOptions, type RingOpenReport } from './store/ring-log.js';

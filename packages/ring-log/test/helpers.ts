@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RingSlot } from '../src/index.js';
+
+/** The in-repo copy of the original's reference files. */
+export const ORIGINAL_DIR = fileURLToPath(
+  new URL('../../../conformance/golden/ring/original-vyre-runtime-0.6.1/', import.meta.url),
+);
+
+export interface CorpusEntry {
+  path: string;
+  expect: string;
+  kind: 'positive' | 'negative' | 'recovery';
+  description: string;
+  recipe: { ops: Array<{ op: string; [k: string]: unknown }> };
+}
+
+export function loadCorpus(dir = ORIGINAL_DIR): CorpusEntry[] {
+  return (JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')) as { entries: CorpusEntry[] }).entries;
+}
+
+export function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export async function withTempDir<T>(f: (dir: string) => T | Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'ring-log-test-'));
+  try {
+    return await f(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The original's test helper `rec(slot_idx, epoch)`. */
+export function rec(i: number, epoch: number): RingSlot {
+  return {
+    timestampNs: 1_000_000n + BigInt(i),
+    slotIdx: i,
+    tenantId: 0,
+    opcode: 0x4000_0000 + i,
+    args: [i, i * 2, i * 3, i * 4],
+    epoch,
+  };
+}
