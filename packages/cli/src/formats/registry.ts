@@ -1,0 +1,16 @@
+import { hotframe, hotlog } from './hot.js';
+import { ring } from './ring.js';
+import { segment } from './segment.js';
+import { session } from './session.js';
+import type { FormatAdapter, FormatName } from './types.js';
+import { wal } from './wal.js';
+
+/** The adapter of each `--format` name. */
+export const ADAPTERS: Partial<Record<FormatName, FormatAdapter>> = {
+  hotlog,
+  hotframe,
+  ring,
+  wal,
+  segment,
+  session,
+};

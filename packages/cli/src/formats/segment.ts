@@ -1,0 +1,535 @@
+import { basename, dirname, type Fs, isLogspecError, joinPath, type LogspecError, readFully } from '@logspec/core';
+import { scanFileFrames, segmentLayout } from '@logspec/frame';
+import {
+  decodeIndexEntries,
+  decodeMessageAt,
+  FRAME_HEADER_SIZE,
+  formatTimestamp,
+  INDEX_ENTRY_SIZE,
+  INDEX_INTERVAL_BYTES,
+  listSegmentBases,
+  type Message,
+  messageToJson,
+  parseRustU64,
+  SegCode,
+  segmentFileName,
+  splitExtension,
+  TIME_INDEX_SUFFIX,
+  timestampMillis,
+} from '@logspec/segment-index';
+import { Partition, Segment } from '@logspec/segment-index/store';
+import { CliCode, UsageError } from '../errors.js';
+import { hexPreview } from '../hex.js';
+import { BigRange, bytes, count, isoFromMs, kv, short } from '../text.js';
+import { healthJson, healthLine, label, problemOf } from './common.js';
+import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+
+/**
+ * rivven's segment log through `@logspec/segment-index`: a partition directory of
+ * `{base:020}.log` + `.index` (+ logspec's `.timeindex`), or one `.log` file.
+ */
+
+/** Codes the CLI reports for `.index` problems: `@logspec/segment-index` has none of its own. */
+export const CliSegCode = {
+  /** An `.index` entry does not point at the frame carrying `base + relative offset`. */
+  INDEX_ENTRY: 'CLI_SEG_INDEX_ENTRY',
+  /** The `.index` size is not a multiple of 12 (a torn last entry; readers ignore it). */
+  INDEX_TORN: 'CLI_SEG_INDEX_TORN',
+} as const;
+
+interface SegRef {
+  base: bigint;
+  dir: string;
+  log: string;
+  name: string;
+}
+
+/** The segments of a partition directory (the original's rule), or the one segment a `.log` path names. */
+function segmentsOf(fs: Fs, path: string): { dir: string; segs: SegRef[]; partition: boolean } {
+  const st = fs.stat(path);
+  if (st?.isDirectory) {
+    const bases = listSegmentBases(fs.readdir(path));
+    return {
+      dir: path,
+      partition: true,
+      segs: bases.map((base) => ({
+        base,
+        dir: path,
+        log: joinPath(path, segmentFileName(base)),
+        name: segmentFileName(base),
+      })),
+    };
+  }
+  const { stem } = splitExtension(basename(path));
+  const base = parseRustU64(stem);
+  if (base === undefined) {
+    throw new UsageError(
+      CliCode.USAGE,
+      `not a segment file name: ${basename(path)}`,
+      'pass a partition directory or a {base:020}.log file',
+    );
+  }
+  return {
+    dir: dirname(path),
+    partition: false,
+    segs: [{ base, dir: dirname(path), log: path, name: basename(path) }],
+  };
+}
+
+interface FrameVisit {
+  at: number;
+  size: number;
+  message: Message | null;
+  error: LogspecError | null;
+  /** With `strict`: why the payload is not the canonical bytes of its message. */
+  strictError: LogspecError | null;
+}
+
+/** Walks every CRC-valid frame of one segment log, decoding its message; returns how the scan stopped. */
+function walkSegment(
+  fs: Fs,
+  seg: SegRef,
+  ctx: Ctx,
+  visit: (f: FrameVisit) => unknown,
+  start = 0,
+  strict = false,
+): { size: number; stop: ReturnType<typeof scanFileFrames> } {
+  const h = fs.open(seg.log);
+  try {
+    const size = h.size();
+    const f: FrameVisit = { at: 0, size: 0, message: null, error: null, strictError: null };
+    const stop = scanFileFrames(
+      h,
+      segmentLayout,
+      (ps, pe, at, b) => {
+        ctx.progress.update(at);
+        f.at = at;
+        f.size = pe - ps + FRAME_HEADER_SIZE;
+        try {
+          f.message = decodeMessageAt(b, ps, pe, { baseOffset: at + FRAME_HEADER_SIZE, copy: true }).message;
+          f.error = null;
+        } catch (e) {
+          if (!isLogspecError(e)) throw e;
+          f.message = null;
+          f.error = e;
+        }
+        f.strictError = null;
+        if (strict && f.message) {
+          try {
+            decodeMessageAt(b, ps, pe, { baseOffset: at + FRAME_HEADER_SIZE, mode: 'strict' });
+          } catch (e) {
+            if (!isLogspecError(e)) throw e;
+            f.strictError = e;
+          }
+        }
+        return visit(f);
+      },
+      { start, end: size },
+    );
+    return { size, stop };
+  } finally {
+    h.close();
+  }
+}
+
+function readIndex(fs: Fs, seg: SegRef): Uint8Array | null {
+  const p = joinPath(seg.dir, segmentFileName(seg.base, 'index'));
+  if (!fs.exists(p)) return null;
+  const h = fs.open(p);
+  try {
+    const b = new Uint8Array(h.size());
+    return b.subarray(0, readFully(h, b, 0, b.length, 0));
+  } finally {
+    h.close();
+  }
+}
+
+interface SegStats {
+  name: string;
+  base: bigint;
+  size: number;
+  messages: number;
+  offsets: BigRange;
+  indexEntries: number;
+}
+
+function analyze(path: string, ctx: Ctx, strict: boolean) {
+  const { segs, partition, dir } = segmentsOf(ctx.fs, path);
+  const problems: Problem[] = [];
+  const notes: string[] = [];
+  const offsets = new BigRange();
+  const times = new BigRange();
+  const per: SegStats[] = [];
+  let messages = 0;
+  let undecodable = 0;
+  const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
+  ctx.progress.begin(`scanning ${label(path)}`, total);
+  let done = 0;
+  try {
+    segs.forEach((seg, i) => {
+      ctx.progress.setBase(done);
+      if (!ctx.fs.exists(seg.log)) {
+        problems.push({
+          code: SegCode.NOT_FOUND,
+          file: seg.name,
+          offset: null,
+          message: `segment ${seg.base} is listed but ${seg.name} does not exist`,
+        });
+        return;
+      }
+      const nextBase = segs[i + 1]?.base;
+      const st: SegStats = {
+        name: seg.name,
+        base: seg.base,
+        size: 0,
+        messages: 0,
+        offsets: new BigRange(),
+        indexEntries: 0,
+      };
+      // The sparse index is derived data: its entries are checked against the frames as the
+      // scan meets them (memory bounded by the index, not by the number of frames).
+      const idx = readIndex(ctx.fs, seg);
+      const entries = idx === null ? [] : decodeIndexEntries(idx);
+      /** Position → the entries pointing there (and the offset of the frame found there). */
+      const byPos = new Map<number, { k: number; found: bigint | null | undefined }[]>();
+      entries.forEach((e, k) => {
+        const pos = Number(e.position);
+        const list = byPos.get(pos);
+        if (list) list.push({ k, found: undefined });
+        else byPos.set(pos, [{ k, found: undefined }]);
+      });
+      const expected: { rel: bigint; pos: number }[] = [];
+      let lastIndexed = 0;
+      let lastOffset: bigint | null = null;
+      let emptyRun: { from: number; n: number } | null = null;
+      let disorder = 0;
+      const closeRun = () => {
+        if (!emptyRun) return;
+        problems.push({
+          code: SegCode.UNEXPECTED_END,
+          file: seg.name,
+          offset: emptyRun.from,
+          message: `${count(emptyRun.n, 'empty frame')} (8 zero bytes each, as a zero-filled tail looks)`,
+        });
+        emptyRun = null;
+      };
+      const { size, stop } = walkSegment(
+        ctx.fs,
+        seg,
+        ctx,
+        (f) => {
+          const m = f.message;
+          for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
+          if (f.at === 0 || f.at - lastIndexed >= INDEX_INTERVAL_BYTES) {
+            lastIndexed = f.at;
+            expected.push({ rel: m ? m.offset - seg.base : -1n, pos: f.at });
+          }
+          if (f.size === FRAME_HEADER_SIZE) {
+            if (emptyRun) emptyRun.n++;
+            else emptyRun = { from: f.at, n: 1 };
+            return;
+          }
+          closeRun();
+          if (!m) {
+            undecodable++;
+            problems.push(problemOf(f.error as LogspecError, seg.name));
+            return;
+          }
+          messages++;
+          st.messages++;
+          st.offsets.add(m.offset);
+          offsets.add(m.offset);
+          times.add(timestampMillis(m.timestamp));
+          if (m.offset < seg.base) {
+            problems.push({
+              code: SegCode.OFFSET_BELOW_BASE,
+              file: seg.name,
+              offset: f.at,
+              message: `message offset ${m.offset} is below the segment's base ${seg.base}: reads never return it`,
+            });
+          } else if (lastOffset !== null && m.offset <= lastOffset) disorder++;
+          if (nextBase !== undefined && m.offset >= nextBase) {
+            notes.push(
+              `${seg.name}: offset ${m.offset} at byte ${f.at} is not below the next segment's base ${nextBase}`,
+            );
+          }
+          lastOffset = m.offset;
+          if (f.strictError) {
+            notes.push(
+              `${seg.name}: message ${m.offset} at byte ${f.at}: ${f.strictError.code} (the original accepts it)`,
+            );
+          }
+          return undefined;
+        },
+        0,
+        strict,
+      );
+      closeRun();
+      done += size;
+      st.size = size;
+      if (disorder > 0) {
+        notes.push(
+          `${seg.name}: ${count(disorder, 'message')} whose offset is not above the previous one (the original accepts that; logspec never writes it)`,
+        );
+      }
+      if (stop.reason === 'torn') {
+        problems.push({
+          code: SegCode.TORN_FRAME,
+          file: seg.name,
+          offset: stop.offset,
+          message: `frame needs ${stop.needed} bytes, ${stop.available} present: a torn tail (readers stop here)`,
+        });
+      } else if (stop.reason === 'crc_mismatch') {
+        problems.push({
+          code: SegCode.CRC_MISMATCH,
+          file: seg.name,
+          offset: stop.offset,
+          message: `stored CRC-32 ${stop.stored.toString(16).padStart(8, '0')}, payload's ${stop.computed.toString(16).padStart(8, '0')}: the rest of the log (${size - stop.offset} bytes) is not read`,
+        });
+      }
+      if (idx === null) {
+        if (size > 0) notes.push(`${seg.name}: no .index file (readers scan from the start; repair rebuilds it)`);
+      } else {
+        if (idx.length % INDEX_ENTRY_SIZE !== 0) {
+          problems.push({
+            code: CliSegCode.INDEX_TORN,
+            file: segmentFileName(seg.base, 'index'),
+            offset: idx.length - (idx.length % INDEX_ENTRY_SIZE),
+            message: `${idx.length % INDEX_ENTRY_SIZE} bytes of a torn last entry (readers ignore them)`,
+          });
+        }
+        st.indexEntries = entries.length;
+        entries.forEach((e, k) => {
+          const at = byPos.get(Number(e.position))?.find((h) => h.k === k)?.found;
+          const want = seg.base + BigInt(e.relativeOffset);
+          if (at === undefined || (at !== null && at !== want)) {
+            problems.push({
+              code: CliSegCode.INDEX_ENTRY,
+              file: segmentFileName(seg.base, 'index'),
+              offset: k * INDEX_ENTRY_SIZE,
+              message:
+                at === undefined
+                  ? `entry ${k} (offset ${want}, position ${e.position}) does not point at a frame`
+                  : `entry ${k} points at position ${e.position}, whose message has offset ${at}, not ${want}`,
+            });
+          }
+        });
+        const matches = entries.every((e, k) => expected[k] && Number(e.position) === expected[k]?.pos);
+        if (matches && entries.length < expected.length) {
+          notes.push(
+            `${seg.name}: the .index lacks its last ${count(expected.length - entries.length, 'entry', 'entries')} (not written before a crash, or not flushed; repair of the active segment rebuilds them)`,
+          );
+        } else if (!matches) {
+          notes.push(`${seg.name}: the .index does not follow the 4 KiB rule of the original writer`);
+        }
+      }
+      per.push(st);
+    });
+  } finally {
+    ctx.progress.end();
+  }
+  if (partition) {
+    const stray = ctx.fs
+      .readdir(dir)
+      .filter((n) => splitExtension(n).extension === 'log' && !/^[0-9]{20}\.log$/.test(n));
+    if (stray.length) notes.push(`names ending in .log that are not {base:020}.log: ${stray.join(', ')}`);
+  }
+  return { segs: per, partition, offsets, times, messages, undecodable, problems, notes };
+}
+
+function messageText(m: Message, file: string, at: number): string {
+  const parts = [`#${m.offset}`, `${file}@${at}`, `ts=${formatTimestamp(m.timestamp)}`];
+  parts.push(`key=${m.key === null ? 'null' : hexPreview(m.key, 24)}`);
+  parts.push(`value=${hexPreview(m.value, 32)}`);
+  for (const h of m.headers) parts.push(`header:${short(h.key, 40)}=${hexPreview(h.value, 16)}`);
+  if (m.producerId !== null) parts.push(`producer=${m.producerId}`);
+  if (m.producerEpoch !== null) parts.push(`epoch=${m.producerEpoch}`);
+  if (m.transactionMarker !== null) parts.push(`marker=${m.transactionMarker}`);
+  if (m.isTransactional) parts.push('transactional');
+  return parts.join(' ');
+}
+
+function messageItem(m: Message, file: string, at: number): DumpItem {
+  return { key: m.offset, json: () => messageToJson(m), text: () => messageText(m, file, at) };
+}
+
+/** Follows a partition (or one segment): per segment, reads on from the end of the last frame seen. */
+class SegmentFollower implements Follower {
+  private readonly next = new Map<bigint, number>();
+  constructor(
+    private readonly path: string,
+    private readonly ctx: Ctx,
+  ) {}
+
+  poll(emit: (item: DumpItem) => void): void {
+    const { segs } = segmentsOf(this.ctx.fs, this.path);
+    const newest = [...this.next.keys()].reduce<bigint | null>((a, b) => (a === null || b > a ? b : a), null);
+    for (const seg of segs) {
+      if (newest !== null && seg.base < newest) continue;
+      if (!this.ctx.fs.exists(seg.log)) continue;
+      let pos = this.next.get(seg.base) ?? 0;
+      walkSegment(
+        this.ctx.fs,
+        seg,
+        this.ctx,
+        (f) => {
+          if (f.message) emit(messageItem(f.message, seg.name, f.at));
+          else
+            this.ctx.io.stderr(
+              `logspec: warning: ${seg.name} frame at byte ${f.at} does not decode (${f.error?.code})\n`,
+            );
+          pos = f.at + f.size;
+        },
+        pos,
+      );
+      this.next.set(seg.base, pos);
+    }
+  }
+}
+
+export const segment: FormatAdapter = {
+  name: 'segment',
+
+  inspect(path, ctx): Summary {
+    const a = analyze(path, ctx, false);
+    const size = a.segs.reduce((n, s) => n + s.size, 0);
+    return {
+      json: {
+        format: 'segment',
+        path,
+        partition: a.partition,
+        size,
+        segments: a.segs.map((s) => ({
+          file: s.name,
+          base_offset: String(s.base),
+          size: s.size,
+          messages: s.messages,
+          offsets: s.offsets.json(),
+          index_entries: s.indexEntries,
+        })),
+        messages: a.messages,
+        undecodable: a.undecodable,
+        offsets: a.offsets.json(),
+        timestamp_millis: a.times.json(),
+        notes: a.notes,
+        health: healthJson(a.problems),
+      },
+      lines: kv([
+        ['format', `segment (rivven segment log${a.partition ? ', a partition' : ', one segment'})`],
+        ['path', path],
+        [
+          'segments',
+          a.segs
+            .map((s) => `${s.name} (${s.size} B, ${s.messages} msgs, ${s.indexEntries} index entries)`)
+            .join(', ') || '—',
+        ],
+        ['size', bytes(size)],
+        ['messages', `${a.messages}${a.undecodable ? ` (+${a.undecodable} undecodable)` : ''}`],
+        ['offsets', a.offsets.text()],
+        ['time', a.times.text(isoFromMs)],
+        ...a.notes.map((n) => ['note', n] as const),
+        ['health', healthLine(a.problems)],
+      ]),
+    };
+  },
+
+  scan(path, ctx, visit) {
+    const { segs } = segmentsOf(ctx.fs, path);
+    const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
+    ctx.progress.begin(`scanning ${label(path)}`, total);
+    let done = 0;
+    let stop = false;
+    try {
+      for (const seg of segs) {
+        if (stop) break;
+        if (!ctx.fs.exists(seg.log)) continue;
+        ctx.progress.setBase(done);
+        const r = walkSegment(ctx.fs, seg, ctx, (f) => {
+          if (!f.message) {
+            ctx.io.stderr(`logspec: warning: ${seg.name} frame at byte ${f.at} does not decode (${f.error?.code})\n`);
+            return undefined;
+          }
+          if (visit(messageItem(f.message, seg.name, f.at)) === false) {
+            stop = true;
+            return false;
+          }
+          return undefined;
+        });
+        done += r.size;
+        if (r.stop.reason === 'torn' || r.stop.reason === 'crc_mismatch') {
+          ctx.io.stderr(
+            `logspec: warning: ${seg.name}: ${r.stop.reason} at byte ${r.stop.offset}; the rest of this segment is not read\n`,
+          );
+        }
+      }
+    } finally {
+      ctx.progress.end();
+    }
+  },
+
+  verify(path, ctx): VerifyResult {
+    const a = analyze(path, ctx, true);
+    return {
+      checks: [
+        'every frame: length and CRC-32',
+        'every payload: postcard Message (varints, options, bools, UTF-8, markers, timestamps)',
+        "offsets: at or above the segment's base, increasing, below the next segment's base",
+        '.index: whole entries, each at the frame carrying its offset, by the 4 KiB rule',
+        'strict: canonical message bytes (reported as notes)',
+      ],
+      problems: a.problems,
+      notes: a.notes,
+    };
+  },
+
+  repairPlan(path, ctx): RepairPlan {
+    const { segs, partition, dir } = segmentsOf(ctx.fs, path);
+    const hasTimeIndex = (d: string, base: bigint) =>
+      ctx.fs.exists(joinPath(d, segmentFileName(base, TIME_INDEX_SUFFIX)));
+    if (partition) {
+      const timeIndex = segs.some((s) => hasTimeIndex(dir, s.base));
+      const name = basename(dir);
+      return {
+        base: dirname(dir),
+        entries: [name],
+        run(fs, base) {
+          const p = Partition.open(fs, joinPath(base, name), { timeIndex, create: false });
+          try {
+            return recoveryLines(p.recovery, 'the active segment');
+          } finally {
+            p.close();
+          }
+        },
+      };
+    }
+    const seg = segs[0] as SegRef;
+    const names = ['log', 'index', TIME_INDEX_SUFFIX].map((s) => segmentFileName(seg.base, s));
+    return {
+      base: seg.dir,
+      entries: [basename(seg.log), ...names.slice(1)],
+      run(fs, base) {
+        const s = Segment.open(fs, base, seg.base, { timeIndex: hasTimeIndex(seg.dir, seg.base), create: false });
+        try {
+          return recoveryLines(s.recovery, seg.name);
+        } finally {
+          s.close();
+        }
+      },
+    };
+  },
+
+  follow(path, ctx) {
+    return new SegmentFollower(path, ctx);
+  },
+};
+
+function recoveryLines(r: Segment['recovery'], what: string): string[] {
+  if (!r) return [`${what}: no recovery ran`];
+  const out = [`${what}: tail ${r.tail}${r.truncatedBytes ? `, ${r.truncatedBytes} bytes cut` : ''}`];
+  if (r.indexEntriesDropped)
+    out.push(`${r.indexEntriesDropped} index entries dropped (torn, out of order or not at their frame)`);
+  if (r.indexEntriesAdded) out.push(`${r.indexEntriesAdded} index entries rebuilt`);
+  if (r.undecodableFrames)
+    out.push(`${r.undecodableFrames} frames with a valid CRC whose payload does not decode were kept`);
+  return out;
+}

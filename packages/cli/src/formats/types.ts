@@ -1,0 +1,73 @@
+import type { Fs } from '@logspec/core';
+import type { CliIo } from '../io.js';
+import type { Progress } from '../progress.js';
+
+/** The format names of `--format` (the conformance suite's names). */
+export const FORMAT_NAMES = ['hotlog', 'hotframe', 'ring', 'wal', 'segment', 'session'] as const;
+export type FormatName = (typeof FORMAT_NAMES)[number];
+
+export interface Ctx {
+  io: CliIo;
+  fs: Fs;
+  progress: Progress;
+  json: boolean;
+}
+
+/** One record as `dump`/`tail` print it. `key` is what `--from`/`--to` select on. */
+export interface DumpItem {
+  key: bigint;
+  /** The record in the format's canonical JSON (one JSON line). */
+  json(): unknown;
+  /** The record as one readable line. */
+  text(): string;
+}
+
+/** A damage found by `verify`: code, where, and what. */
+export interface Problem {
+  code: string;
+  /** File the offset is in (relative to the path given, or its name), when the format has several. */
+  file: string | null;
+  offset: number | null;
+  message: string;
+}
+
+/** What `inspect` prints: a JSON value and the same as readable lines. */
+export interface Summary {
+  json: Record<string, unknown>;
+  lines: string[];
+}
+
+export interface VerifyResult {
+  /** What was checked, in words (printed by `verify`, so "ok" says what it means). */
+  checks: string[];
+  problems: Problem[];
+  /** Findings that are not damage (a layout no logspec writer produces, but the original reads). */
+  notes: string[];
+}
+
+/**
+ * The files a repair may touch, and how to run the package's own recovery on them. `entries`
+ * are paths relative to `base` (files or directories); `run` gets a base directory holding the
+ * same relative layout (the real one, or a scratch copy for `--dry-run`).
+ */
+export interface RepairPlan {
+  base: string;
+  entries: string[];
+  /** Runs the package's recovery under `base`; returns what the package reported, as lines. */
+  run(fs: Fs, base: string, opts: { force: boolean }): string[];
+}
+
+/** Polls a growing log: each `poll` emits the records that appeared since the last one (the first: all). */
+export interface Follower {
+  poll(emit: (item: DumpItem) => void): void;
+}
+
+export interface FormatAdapter {
+  name: FormatName;
+  inspect(path: string, ctx: Ctx): Summary;
+  /** Streams every readable record (in log order) to `visit`; returning false stops. */
+  scan(path: string, ctx: Ctx, visit: (item: DumpItem) => boolean | undefined): void;
+  verify(path: string, ctx: Ctx): VerifyResult;
+  repairPlan(path: string, ctx: Ctx): RepairPlan;
+  follow(path: string, ctx: Ctx): Follower;
+}

@@ -1,0 +1,96 @@
+/** Help texts of `logspec --help` and `logspec <command> --help`. */
+
+export const COMMANDS = ['inspect', 'dump', 'verify', 'repair', 'tail'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+const FORMATS = 'hotlog | hotframe | ring | wal | segment | session';
+
+export const MAIN_HELP = `logspec — inspect, dump, verify, repair and follow logspec's log formats
+
+usage: logspec <command> [options] <path>
+
+commands:
+  inspect <path>   detect the format and summarise it: counts, offset/seq/time ranges, sizes, health
+  dump <path>      print the records as text, or as JSON lines in the format's canonical JSON
+  verify <path>    run every check the format allows; exit 0 healthy, 1 damaged
+  repair <path>    cut torn tails, rebuild derived indexes, quarantine what cannot be trusted
+  tail <path>      print the last records; with -f, follow the log as it grows
+
+options:
+  --format <name>  ${FORMATS} (default: detected from magic bytes, names and layout)
+  --json           machine-readable output
+  -h, --help       this help; 'logspec <command> --help' for a command's options
+  -v, --version    print the version
+
+paths: a kaizen root or hot/log.bin (hotlog), a .vrrl ring, a WAL directory or wal_*.log file,
+a partition directory or {base:020}.log segment, a session store root or <stem>.v2 sidecar.
+
+exit codes: 0 ok, 1 damaged (or the operation failed), 2 usage error.
+`;
+
+const COMMON = `  --format <name>  ${FORMATS} (default: detected)
+  -h, --help       this help`;
+
+export const COMMAND_HELP: Record<Command, string> = {
+  inspect: `usage: logspec inspect [--json] [--format <name>] <path>
+
+Detects the format and prints a summary: record counts, offset/seq/time ranges, sizes, and
+health (run 'logspec verify' for every problem). Reads only; never writes.
+
+options:
+  --json           print the summary as one JSON document
+${COMMON}
+`,
+  dump: `usage: logspec dump [--from N] [--to N] [--json] [--format <name>] <path>
+
+Prints every readable record, one per line: readable text, or with --json one JSON object per
+line in the format's canonical JSON (bytes as hex, u64 as decimal strings). --from/--to select
+records by number (inclusive): the event/frame/record index for hotlog, hotframe, ring and wal,
+the message offset for segment, the entry_seq for session.
+
+options:
+  --from N         first record to print
+  --to N           last record to print
+  --json           JSON lines
+${COMMON}
+`,
+  verify: `usage: logspec verify [--json] [--format <name>] <path>
+
+Runs every check the format allows (checksums, hashes, index consistency, parent graph, …) and
+lists each problem with its error code, file and byte offset. Findings that are not damage
+(valid for the original, but not what a logspec writer produces) are listed as notes.
+
+exit: 0 healthy, 1 damaged, 2 usage error.
+
+options:
+  --json           print the result as one JSON document
+${COMMON}
+`,
+  repair: `usage: logspec repair [--dry-run] [--force] [--json] [--format <name>] <path>
+
+Runs the format package's own recovery: cuts torn tails, clears torn ring slots, rebuilds
+derived indexes. Nothing is deleted that logspec cannot account for: every byte range it cuts
+or overwrites, and every file it removes, is first saved under <path>.quarantine/<time>/ with
+a manifest.json. Prints what it did (or, with --dry-run, what it would do), then verifies.
+
+exit: 0 when the result is healthy, 1 when problems remain or the repair was refused.
+
+options:
+  --dry-run        run the recovery on a scratch copy and report; change nothing
+  --force          also cut at damage that valid records follow (they are quarantined, not lost)
+  --json           print the report as one JSON document
+${COMMON}
+`,
+  tail: `usage: logspec tail [-f] [-n N] [--interval MS] [--json] [--format <name>] <path>
+
+Prints the last N records (default 10). With -f, keeps polling the log and prints records as
+they are appended, until interrupted (Ctrl-C).
+
+options:
+  -f, --follow     follow the log as it grows
+  -n, --lines N    how many of the existing records to print first (default 10)
+  --interval MS    poll interval with -f (default 250)
+  --json           JSON lines
+${COMMON}
+`,
+};

@@ -1,0 +1,125 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBin, cleanup, copySample, lines, readJson, run, runJson, SESSION, treeHash } from './helpers.js';
+
+let bin: string;
+beforeAll(async () => {
+  bin = await buildBin();
+});
+afterAll(cleanup);
+
+const RECOVERY = [
+  'rec_torn_frame',
+  'rec_unindexed_tail',
+  'rec_bad_crc_row',
+  'rec_garbage_index_line',
+  'rec_missing_index',
+  'rec_heal_newline',
+  'rec_coordinate_mismatch',
+];
+
+describe('session: reading the reference stores', () => {
+  it.each(['branching', 'rollback', ...RECOVERY])('dump --json of %s gives the frames of its .expect.json', (name) => {
+    const expected = readJson<{ frames: unknown[] }>(join(SESSION, `${name}.expect.json`));
+    const r = run(bin, ['dump', '--json', join(SESSION, name)]);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual(expected.frames);
+  });
+
+  it('inspect summarises entries, head, checkpoints and the chain hash', () => {
+    const expected = readJson<{ entry_count: string; head: { entry_id: string }; chain_hash: string }>(
+      join(SESSION, 'branching.expect.json'),
+    );
+    const r = runJson(bin, ['inspect', '--json', join(SESSION, 'branching')]);
+    expect(r.code).toBe(0);
+    expect(r.value).toMatchObject({
+      format: 'session',
+      entries: expected.entry_count,
+      head: { entry_id: expected.head.entry_id },
+      chain_hash: expected.chain_hash,
+      checkpoints: ['1', '2'],
+      manifest: 'present',
+      segments: 3,
+      health: { ok: true },
+    });
+  });
+
+  it('--from/--to select by entry_seq', () => {
+    const got = lines(run(bin, ['dump', '--json', '--from', '3', '--to', '4', join(SESSION, 'branching')]).stdout) as {
+      entry_seq: string;
+    }[];
+    expect(got.map((f) => f.entry_seq)).toEqual(['3', '4']);
+  });
+
+  it('reading never changes a store that needs recovery', () => {
+    const root = copySample(join(SESSION, 'rec_torn_frame'));
+    const before = treeHash(root);
+    for (const cmd of ['inspect', 'verify', 'dump', 'tail']) run(bin, [cmd, root]);
+    expect(treeHash(root)).toEqual(before);
+  });
+});
+
+describe('session: verify', () => {
+  it.each(['branching', 'rollback'])('%s is healthy', (name) => {
+    expect(run(bin, ['verify', join(SESSION, name)]).code).toBe(0);
+  });
+
+  it.each([
+    ['neg_parent_cycle', 'SESS_PARENT_CYCLE'],
+    ['neg_missing_parent', 'SESS_MISSING_PARENT'],
+    ['neg_duplicate_id', 'SESS_DUPLICATE_ID'],
+    ['neg_rebuild_parse_error', 'SESS_REBUILD_PARSE'],
+  ])('%s: exit 1, %s', (name, code) => {
+    const r = runJson<{ problems: { code: string }[] }>(bin, ['verify', '--json', join(SESSION, name)]);
+    expect(r.code).toBe(1);
+    expect(r.value.problems.map((p) => p.code)).toEqual([code]);
+  });
+
+  it.each(RECOVERY)('%s: exit 1, one problem per recovery step the open would take', (name) => {
+    const expected = readJson<{ warnings: string[] }>(join(SESSION, `${name}.expect.json`));
+    const r = runJson<{ problems: { code: string; message: string }[] }>(bin, [
+      'verify',
+      '--json',
+      join(SESSION, name),
+    ]);
+    expect(r.code).toBe(1);
+    const recovered = r.value.problems.filter((p) => p.code === 'CLI_SESS_RECOVERED');
+    expect(recovered.map((p) => p.message.split(': ')[0])).toEqual(expected.warnings);
+  });
+});
+
+describe('session: repair', () => {
+  it.each(RECOVERY)('%s: repaired with the package recovery, nothing lost, healthy after', (name) => {
+    const root = copySample(join(SESSION, name));
+    const dry = run(bin, ['repair', '--dry-run', root]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('result: would be healthy');
+    const r = runJson<{
+      ok: boolean;
+      changes: { kind: string; ranges: unknown[]; saved: string[] }[];
+      quarantine: string | null;
+    }>(bin, ['repair', '--json', root]);
+    expect(r.code).toBe(0);
+    expect(r.value.ok).toBe(true);
+    // Every byte range that was cut or overwritten was saved first.
+    for (const c of r.value.changes) expect(c.saved).toHaveLength(c.ranges.length);
+    if (r.value.changes.some((c) => c.ranges.length > 0)) expect(existsSync(r.value.quarantine as string)).toBe(true);
+    expect(run(bin, ['verify', root]).code).toBe(0);
+    expect(lines(run(bin, ['dump', '--json', root]).stdout)).toEqual(
+      readJson<{ frames: unknown[] }>(join(SESSION, `${name}.expect.json`)).frames,
+    );
+  });
+
+  it('a store the original refuses to open is left as it is', () => {
+    const root = copySample(join(SESSION, 'neg_duplicate_id'));
+    const before = treeHash(root);
+    const r = run(bin, ['repair', root]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('refused: SESS_DUPLICATE_ID');
+    expect(r.stdout).toContain('changes: none');
+    const after = treeHash(root);
+    expect(after).toEqual(before);
+    expect(readdirSync(join(root, '..'))).toEqual(['neg_duplicate_id']);
+  });
+});
