@@ -1,6 +1,7 @@
 /** Frame encode + CRC of 200-byte payloads into one batch buffer (what a writer does per append). */
-import { crc32Js } from '@logspec/core';
+
 import { suite } from '@logspec/bench';
+import { crc32Js } from '@logspec/core';
 
 import { encodeFrame, encodeFrameInto, hotLayout, segmentLayout } from '../src/index.js';
 

@@ -12,9 +12,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { suite } from '@logspec/bench';
 import { crc32c } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
-import { suite } from '@logspec/bench';
 import { RawJson } from '../src/index.js';
 import { SessionStore } from '../src/store.js';
 
