@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { hexDecode, hexEncode, isLogspecError } from '@logspec/core';
+import { hexDecode, hexEncode } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import {
   decodeEventAt,
@@ -11,9 +10,9 @@ import {
   recordToJson,
 } from '@logspec/frame';
 import { HotLog, replayHotLog } from '@logspec/frame/store';
-import type { FormatHandler, Op, Outcome, Request } from '../../protocol/types.js';
-import { applyMutation, isMutation } from '../mutations.js';
-import { codeError, originalReadError } from './hotframe.js';
+import type { FormatHandler, Op, Outcome } from '../../protocol/types.js';
+import { builtinHandler, codeAnswer, invalidOp, replayWithWriter } from '../answers.js';
+import { originalReadError } from './hotframe.js';
 
 /**
  * Built-in `hotlog` handler: kaizen's hot log with its rkyv 0.8 `HotEventRecord` archives.
@@ -22,29 +21,13 @@ import { codeError, originalReadError } from './hotframe.js';
  * archive to the record's canonical JSON (mode `original`: what rkyv accepts; `strict`: also
  * canonical bytes, known kind/source names and JSON payload).
  */
-export const handler: FormatHandler = {
-  format: 'hotlog',
-  verbs: ['read', 'write', 'decode', 'encode'],
-  async run(req: Request): Promise<Outcome> {
-    try {
-      switch (req.verb) {
-        case 'read':
-          return read(req.path);
-        case 'write':
-          return write(req.dir, req.ops);
-        case 'decode':
-          if (req.kind !== 'event') return unsupportedKind(req.kind);
-          return decode(req.hex, req.mode ?? 'original');
-        case 'encode':
-          if (req.kind !== 'event') return unsupportedKind(req.kind);
-          return { ok: { hex: hexEncode(encodeRecord(recordFromJson(req.value))) } };
-      }
-    } catch (e) {
-      if (isLogspecError(e)) return { error: codeError(e) };
-      throw e;
-    }
-  },
-};
+export const handler: FormatHandler = builtinHandler('hotlog', codeAnswer, {
+  read,
+  write,
+  decode: (kind, hex, mode) => (kind === 'event' ? decode(hex, mode) : unsupportedKind(kind)),
+  encode: (kind, value) =>
+    kind === 'event' ? { ok: { hex: hexEncode(encodeRecord(recordFromJson(value))) } } : unsupportedKind(kind),
+});
 
 const fs = new NodeFs();
 
@@ -70,38 +53,22 @@ function decode(hex: string, mode: 'original' | 'strict'): Outcome {
 }
 
 function write(dir: string, ops: readonly Op[]): Outcome {
-  const results: unknown[] = [];
-  let log: HotLog | undefined;
-  try {
-    for (const op of ops) {
-      if (isMutation(op)) {
-        log?.close();
-        log = undefined;
-        applyMutation(dir, op);
-        results.push(null);
-      } else if (op.op === 'open') {
-        log?.close();
-        log = HotLog.open(fs, join(dir, String(op.root)));
-        results.push(null);
-      } else if (op.op === 'append_event') {
-        if (!log) return invalidOp(op, 'append_event before open');
-        results.push(String(log.append(recordFromJson(op.event))));
-      } else if (op.op === 'flush') {
-        if (!log) return invalidOp(op, 'flush before open');
-        log.flush();
-        results.push(null);
-      } else {
-        return invalidOp(op, 'unknown op');
+  return replayWithWriter(
+    dir,
+    ops,
+    (root) => HotLog.open(fs, root),
+    (op, log) => {
+      const bad = (why: string) => invalidOp('hotlog', HotCode.INVALID_VALUE, op, why);
+      if (op.op === 'append_event') {
+        if (!log) throw bad('append_event before open');
+        return String(log.append(recordFromJson(op.event)));
       }
-    }
-  } finally {
-    log?.close();
-  }
-  return { ok: { results } };
-}
-
-function invalidOp(op: Op, why: string): Outcome {
-  return {
-    error: { code: HotCode.INVALID_VALUE, message: `${why}: ${JSON.stringify(op).slice(0, 200)}`, offset: null },
-  };
+      if (op.op === 'flush') {
+        if (!log) throw bad('flush before open');
+        log.flush();
+        return null;
+      }
+      throw bad('unknown op');
+    },
+  );
 }

@@ -3,7 +3,7 @@
  * the helpers' brief. Real files through NodeFs; never throws for bad input.
  */
 import { basename, join } from 'node:path';
-import { hexDecode, hexEncode, isLogspecError, type LogspecError } from '@logspec/core';
+import { hexDecode, hexEncode } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import {
   decodeUnit,
@@ -17,29 +17,11 @@ import {
   type UnitKind,
 } from '@logspec/ring-log';
 import { RingLog, readRingFile } from '@logspec/ring-log/store';
-import type { FormatHandler, Op, Outcome, Request } from '../../protocol/types.js';
+import type { FormatHandler, Op, Outcome } from '../../protocol/types.js';
+import { builtinHandler, detailedAnswer, guarded } from '../answers.js';
 import { applyMutation, isMutation } from '../mutations.js';
 
 const fs = new NodeFs();
-
-/** A logspec error as a protocol error answer: code, offset, message and the error's scalar details. */
-function logspecAnswer(e: LogspecError): Outcome {
-  const extras: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e.details)) {
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') extras[k] = v;
-  }
-  return { error: { ...extras, code: e.code, message: e.message, offset: e.offset ?? null } };
-}
-
-/** Runs `f`; a LogspecError becomes an error answer, anything else is a bug and propagates. */
-function guarded(f: () => Outcome): Outcome {
-  try {
-    return f();
-  } catch (e) {
-    if (isLogspecError(e)) return logspecAnswer(e);
-    throw e;
-  }
-}
 
 function read(path: string): Outcome {
   try {
@@ -50,8 +32,7 @@ function read(path: string): Outcome {
       const { error, ...rest } = original;
       return { error: { ...rest, code: error } };
     }
-    if (isLogspecError(e)) return logspecAnswer(e);
-    throw e;
+    throw e; // the handler's guard answers the other logspec errors
   }
 }
 
@@ -109,27 +90,16 @@ function write(dir: string, ops: readonly Op[]): Outcome {
 
 const UNIT_KINDS: readonly string[] = ['header', 'slot'];
 
-export const handler: FormatHandler = {
-  format: 'ring',
-  verbs: ['read', 'write', 'decode', 'encode'],
-  async run(req: Request): Promise<Outcome> {
-    switch (req.verb) {
-      case 'read':
-        return read(req.path);
-      case 'write':
-        return write(req.dir, req.ops);
-      case 'decode': {
-        const mode = req.mode ?? 'original';
-        if (req.kind === 'ring')
-          return guarded(() => ({ ok: ringToJson(readRing(hexDecode(req.hex, 'ring'), { mode })) }));
-        if (!UNIT_KINDS.includes(req.kind)) return { skipped: { reason: `ring has no unit kind ${req.kind}` } };
-        return guarded(() => ({ ok: decodeUnit(req.kind as UnitKind, hexDecode(req.hex, 'ring'), mode) }));
-      }
-      case 'encode':
-        if (!UNIT_KINDS.includes(req.kind)) return { skipped: { reason: `ring cannot encode kind ${req.kind}` } };
-        return guarded(() => ({ ok: { hex: hexEncode(encodeUnit(req.kind as UnitKind, req.value)) } }));
-      default:
-        return { skipped: { reason: 'unknown verb' } };
-    }
+export const handler: FormatHandler = builtinHandler('ring', detailedAnswer, {
+  read,
+  write,
+  decode(kind, hex, mode) {
+    if (kind === 'ring') return { ok: ringToJson(readRing(hexDecode(hex, 'ring'), { mode })) };
+    if (!UNIT_KINDS.includes(kind)) return { skipped: { reason: `ring has no unit kind ${kind}` } };
+    return { ok: decodeUnit(kind as UnitKind, hexDecode(hex, 'ring'), mode) };
   },
-};
+  encode(kind, value) {
+    if (!UNIT_KINDS.includes(kind)) return { skipped: { reason: `ring cannot encode kind ${kind}` } };
+    return { ok: { hex: hexEncode(encodeUnit(kind as UnitKind, value)) } };
+  },
+});

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { hexDecode, hexEncode, isLogspecError, type LogspecError } from '@logspec/core';
+import { hexDecode, hexEncode, type LogspecError } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import {
   decodeFrame,
@@ -16,7 +16,8 @@ import {
   runRecipeOps,
   toOriginalError,
 } from '@logspec/segment-index/store';
-import type { ErrorAnswer, FormatHandler, Op, Outcome, Request } from '../../protocol/types.js';
+import type { ErrorAnswer, FormatHandler, Op, Outcome } from '../../protocol/types.js';
+import { builtinHandler, codeAnswer } from '../answers.js';
 import { applyMutation } from '../mutations.js';
 
 /**
@@ -30,32 +31,13 @@ import { applyMutation } from '../mutations.js';
  *   `{message}`). Mode `original` (default) accepts what postcard and chrono accept; `strict`
  *   also requires canonical bytes (`SEG_NON_CANONICAL`).
  */
-export const handler: FormatHandler = {
-  format: 'segment',
-  verbs: ['read', 'write', 'decode', 'encode'],
-  async run(req: Request): Promise<Outcome> {
-    try {
-      switch (req.verb) {
-        case 'read':
-          return read(req.path);
-        case 'write':
-          return write(req.dir, req.ops);
-        case 'decode':
-          return decode(req.kind, req.hex, req.mode ?? 'original');
-        case 'encode':
-          return encode(req.kind, req.value);
-      }
-    } catch (e) {
-      if (isLogspecError(e)) return { error: codeError(e) };
-      throw e;
-    }
-  },
-};
+export const handler: FormatHandler = builtinHandler('segment', segmentAnswer, { read, write, decode, encode });
 
 const fs = new NodeFs();
 
-function codeError(e: LogspecError): ErrorAnswer {
-  const out: ErrorAnswer = { code: e.code, message: e.message, offset: e.offset ?? null };
+/** A logspec error's code answer, with postcard's own error name when it has one. */
+function segmentAnswer(e: LogspecError): ErrorAnswer {
+  const out = codeAnswer(e);
   if (typeof e.details.postcard === 'string') out.postcard = e.details.postcard;
   return out;
 }

@@ -7,7 +7,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { hexDecode, hexEncode, isLogspecError, type LogspecError } from '@logspec/core';
+import { hexDecode, hexEncode } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import {
   type Canonical,
@@ -28,7 +28,8 @@ import {
   toU64,
 } from '@logspec/session-store';
 import { dumpStore, SessionStore, type SessionStoreOptions } from '@logspec/session-store/store';
-import type { FormatHandler, Op, Outcome, Request } from '../../protocol/types.js';
+import type { FormatHandler, Op, Outcome } from '../../protocol/types.js';
+import { builtinHandler, detailedAnswer } from '../answers.js';
 import { applyMutation, isMutation } from '../mutations.js';
 
 const fs = new NodeFs();
@@ -38,23 +39,6 @@ const READ_MAX_SEGMENT_BYTES = 4096;
 
 function originalModes(label: string): SessionStoreOptions {
   return { durability: 'none', recovery: 'original', checkLinks: false, lock: false, rootLabel: label };
-}
-
-function logspecAnswer(e: LogspecError): Outcome {
-  const extras: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e.details)) {
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') extras[k] = v;
-  }
-  return { error: { ...extras, code: e.code, message: e.message, offset: e.offset ?? null } };
-}
-
-function guarded(f: () => Outcome): Outcome {
-  try {
-    return f();
-  } catch (e) {
-    if (isLogspecError(e)) return logspecAnswer(e);
-    throw e;
-  }
 }
 
 /** Opens and dumps a COPY of the store (the original's open repairs in place). */
@@ -140,54 +124,42 @@ function write(dir: string, ops: readonly Op[], fixedTime: string): Outcome {
   const state: { store?: SessionStore } = {};
   const results: Canonical[] = [];
   try {
-    return guarded(() => {
-      for (const op of ops) {
-        if (isMutation(op)) {
-          applyMutation(dir, op);
-          results.push(null);
-          continue;
-        }
-        try {
-          results.push(apply(dir, op, state, fixedTime));
-        } catch (e) {
-          if (!(e instanceof SessionError) || e.code === SessCode.INVALID_ARGUMENT) throw e;
-          results.push(canonicalError(e));
-        }
+    for (const op of ops) {
+      if (isMutation(op)) {
+        applyMutation(dir, op);
+        results.push(null);
+        continue;
       }
-      return { ok: { results } };
-    });
+      try {
+        results.push(apply(dir, op, state, fixedTime));
+      } catch (e) {
+        if (!(e instanceof SessionError) || e.code === SessCode.INVALID_ARGUMENT) throw e;
+        results.push(canonicalError(e));
+      }
+    }
+    return { ok: { results } };
   } finally {
     try {
       state.store?.close();
     } catch {
-      // The answer is already decided.
+      // The answer (or the error the handler's guard answers) is already decided.
     }
   }
 }
 
-export const handler: FormatHandler = {
-  format: 'session',
-  verbs: ['read', 'write', 'decode', 'encode'],
-  async run(req: Request): Promise<Outcome> {
-    switch (req.verb) {
-      case 'read':
-        return guarded(() => read(req.path));
-      case 'write':
-        return write(req.dir, req.ops, req.fixedTime);
-      case 'decode': {
-        if (!(SESSION_UNIT_KINDS as readonly string[]).includes(req.kind)) {
-          return { skipped: { reason: `session has no unit kind ${req.kind}` } };
-        }
-        const mode = req.mode ?? 'original';
-        return guarded(() => ({ ok: decodeUnit(req.kind as SessionUnitKind, hexDecode(req.hex, 'session'), mode) }));
-      }
-      case 'encode':
-        if (!(SESSION_ENCODE_KINDS as readonly string[]).includes(req.kind)) {
-          return { skipped: { reason: `session cannot encode kind ${req.kind}` } };
-        }
-        return guarded(() => ({ ok: { hex: hexEncode(encodeUnit(req.kind as SessionUnitKind, req.value)) } }));
-      default:
-        return { skipped: { reason: 'unknown verb' } };
+export const handler: FormatHandler = builtinHandler('session', detailedAnswer, {
+  read,
+  write,
+  decode(kind, hex, mode) {
+    if (!(SESSION_UNIT_KINDS as readonly string[]).includes(kind)) {
+      return { skipped: { reason: `session has no unit kind ${kind}` } };
     }
+    return { ok: decodeUnit(kind as SessionUnitKind, hexDecode(hex, 'session'), mode) };
   },
-};
+  encode(kind, value) {
+    if (!(SESSION_ENCODE_KINDS as readonly string[]).includes(kind)) {
+      return { skipped: { reason: `session cannot encode kind ${kind}` } };
+    }
+    return { ok: { hex: hexEncode(encodeUnit(kind as SessionUnitKind, value)) } };
+  },
+});

@@ -12,7 +12,7 @@
  *   errors), `strict` gives logspec's reader (records, skips and how the file ends).
  */
 import { join } from 'node:path';
-import { hexDecode, hexEncode, isLogspecError, type LogspecError } from '@logspec/core';
+import { hexDecode, hexEncode, type LogspecError } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import {
   decodeRecord,
@@ -26,19 +26,11 @@ import {
   walError,
 } from '@logspec/wal';
 import { appendRecordToFile, readOriginal } from '@logspec/wal/store';
-import type { ErrorAnswer, FormatHandler, Op, Outcome, Request } from '../../protocol/types.js';
+import type { ErrorAnswer, FormatHandler, Op, Outcome } from '../../protocol/types.js';
+import { builtinHandler, detailedAnswer, guarded } from '../answers.js';
 import { applyMutation, isMutation } from '../mutations.js';
 
 const fs = new NodeFs();
-
-/** A logspec error as a protocol answer: code, offset, message and its scalar details. */
-function logspecAnswer(e: LogspecError): ErrorAnswer {
-  const extras: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e.details)) {
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') extras[k] = v;
-  }
-  return { ...extras, code: e.code, message: e.message, offset: e.offset ?? null };
-}
 
 /** The original reader's error object (REFERENCE-README § wal) for one of our typed errors. */
 function originalAnswer(e: LogspecError): ErrorAnswer {
@@ -46,77 +38,50 @@ function originalAnswer(e: LogspecError): ErrorAnswer {
   if (e.code === WalCode.NOT_FOUND && d.originalKind === undefined) {
     return { code: 'not_found', message: e.message, logspecCode: e.code };
   }
-  if (d.originalKind === undefined) return logspecAnswer(e);
+  if (d.originalKind === undefined) return detailedAnswer(e);
   const out: ErrorAnswer = { code: d.originalKind, message: d.originalMessage ?? e.message, logspecCode: e.code };
   if (d.position !== undefined) out.position = String(d.position);
   return out;
 }
 
-function guarded(f: () => Outcome, answer: (e: LogspecError) => ErrorAnswer = logspecAnswer): Outcome {
-  try {
-    return f();
-  } catch (e) {
-    if (isLogspecError(e)) return { error: answer(e) };
-    throw e;
-  }
-}
-
 function write(dir: string, ops: readonly Op[]): Outcome {
   const results: unknown[] = [];
-  return guarded(() => {
-    for (const op of ops) {
-      if (isMutation(op)) {
-        applyMutation(dir, op);
-        results.push(null);
-      } else if (op.op === 'write_record') {
-        if (typeof op.file !== 'string' || op.file === '') {
-          throw walError(WalCode.INVALID_FIELD, 'write_record needs a file', undefined, { field: 'file' });
-        }
-        const r = appendRecordToFile(fs, join(dir, op.file), fromCanonicalRecord(op.record));
-        results.push({ offset: String(r.offset), total_len: r.totalLen });
-      } else {
-        throw walError(WalCode.INVALID_FIELD, `unknown wal op ${JSON.stringify(op.op)}`, undefined, { field: 'op' });
+  for (const op of ops) {
+    if (isMutation(op)) {
+      applyMutation(dir, op);
+      results.push(null);
+    } else if (op.op === 'write_record') {
+      if (typeof op.file !== 'string' || op.file === '') {
+        throw walError(WalCode.INVALID_FIELD, 'write_record needs a file', undefined, { field: 'file' });
       }
+      const r = appendRecordToFile(fs, join(dir, op.file), fromCanonicalRecord(op.record));
+      results.push({ offset: String(r.offset), total_len: r.totalLen });
+    } else {
+      throw walError(WalCode.INVALID_FIELD, `unknown wal op ${JSON.stringify(op.op)}`, undefined, { field: 'op' });
     }
-    return { ok: { results } };
-  });
+  }
+  return { ok: { results } };
 }
 
 function decode(kind: string, hex: string, mode: 'original' | 'strict'): Outcome {
-  if (kind === 'record') {
-    return guarded(() => {
-      return { ok: toCanonicalRecord(decodeRecord(hexDecode(hex, 'wal'), { mode })) };
-    });
-  }
+  if (kind === 'record') return { ok: toCanonicalRecord(decodeRecord(hexDecode(hex, 'wal'), { mode })) };
   if (kind === 'file') {
-    return guarded(() => {
-      const r = readWalBytes(hexDecode(hex, 'wal'), {
-        mode: mode === 'original' ? 'original' : 'logspec',
-        file: 'input',
-      });
-      const end = r.files[0];
-      return { ok: { ...toCanonicalRead(r), end: end ? toCanonicalEnd(end.end) : null } };
+    const r = readWalBytes(hexDecode(hex, 'wal'), {
+      mode: mode === 'original' ? 'original' : 'logspec',
+      file: 'input',
     });
+    const end = r.files[0];
+    return { ok: { ...toCanonicalRead(r), end: end ? toCanonicalEnd(end.end) : null } };
   }
   return { skipped: { reason: `wal has no kind ${JSON.stringify(kind)} (record, file)` } };
 }
 
-export const handler: FormatHandler = {
-  format: 'wal',
-  verbs: ['read', 'write', 'decode', 'encode'],
-  async run(req: Request): Promise<Outcome> {
-    switch (req.verb) {
-      case 'read':
-        return guarded(() => ({ ok: readOriginal(req.path, fs) }), originalAnswer);
-      case 'write':
-        return write(req.dir, req.ops);
-      case 'decode':
-        return decode(req.kind, req.hex, req.mode ?? 'original');
-      case 'encode':
-        if (req.kind !== 'record') return { skipped: { reason: `wal cannot encode kind ${JSON.stringify(req.kind)}` } };
-        return guarded(() => ({ ok: { hex: hexEncode(encodeRecord(fromCanonicalRecord(req.value))) } }));
-      default:
-        return { skipped: { reason: 'unknown verb' } };
-    }
+export const handler: FormatHandler = builtinHandler('wal', detailedAnswer, {
+  read: (path) => guarded(() => ({ ok: readOriginal(path, fs) }), originalAnswer),
+  write,
+  decode,
+  encode(kind, value) {
+    if (kind !== 'record') return { skipped: { reason: `wal cannot encode kind ${JSON.stringify(kind)}` } };
+    return { ok: { hex: hexEncode(encodeRecord(fromCanonicalRecord(value))) } };
   },
-};
+});
