@@ -6,15 +6,17 @@ import { setSha256Backend } from './sha256.js';
 
 /**
  * Windows of at least this many bytes go to the native CRC (`@node-rs/crc32`); smaller ones
- * stay in JS. From `packages/core/bench/checksum.bench.ts` on the 2-core reference machine
- * (Node 20): the JS slice-by-8 runs at ~1 GB/s at every size; native costs a fixed
- * ~150–250 ns per call (plus a `subarray` for a window) and then runs at 3–10 GB/s. JS wins
- * at 64 B (native 0.25–0.5×) and 200–256 B (native 0.84–0.95× on a window); they are even
- * near 384 B; native wins from 512 B (1.5–2.5×), by 2.3–3× at 1 KiB and 4–12× above.
- * So the native path starts at 512 B. (The issue's ~4 KiB estimate assumed a JS CRC twice
- * as fast as measured here.)
+ * stay in JS. From `packages/core/bench/checksum.bench.ts` and `crc-variants.bench.ts` on the
+ * 2-core reference machine (Node 20, CPU time per call so other load does not count): the JS
+ * loop runs at ~0.9–1.1 GB/s on fixed-size windows; a native call on a window costs a fixed
+ * ~200 ns (call plus `subarray`), then 4–5 GB/s (crc32c) or 8–12 GB/s (crc32). JS wins at
+ * 64–128 B (native 0.3–0.8×), they are even near 200 B, and native wins from 256 B for both
+ * CRCs (crc32 1.2×, crc32c 1.0–1.4×; 1.4–2× at 400 B, where session-store lines sit). On
+ * records of varying size (what scanners see) the JS loop slows more than native does
+ * (native 1.3× JS per record on 64–600 B records), which argues for the lower end. crc32 and
+ * crc32c cross over at the same size within the noise, so they share one threshold.
  */
-export const NATIVE_CRC_THRESHOLD = 512;
+export const NATIVE_CRC_THRESHOLD = 256;
 
 const require = createRequire(import.meta.url);
 

@@ -7,8 +7,8 @@
 import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeFs } from '@logspec/core/node';
 import { suite } from '@logspec/bench';
+import { NodeFs } from '@logspec/core/node';
 import { encodeFrames, makeMessage, prepareMessage, timestampFromMillis } from '../src/index.js';
 import { type NewMessage, Partition } from '../src/store.js';
 

@@ -7,8 +7,8 @@
 import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanFileFrames, segmentLayout } from '@logspec/frame';
 import { suite } from '@logspec/bench';
+import { scanFileFrames, segmentLayout } from '@logspec/frame';
 import type { Segment } from '../src/store.js';
 import { buildPartition, fs, SCALE } from './build.js';
 

@@ -7,9 +7,9 @@
 import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { suite } from '@logspec/bench';
 import { crc32 } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
-import { suite } from '@logspec/bench';
 import { encodeRecord, WalRecords } from '../src/index.js';
 import { readRecordFields } from '../src/record.js';
 import { scanWal, walFileName } from '../src/store.js';

@@ -423,6 +423,22 @@ function mapCoreError(e: unknown, pr: PostcardReader): unknown {
 }
 
 /**
+ * Copies of small payloads (`copy: true`) are carved from shared blocks instead of one
+ * ArrayBuffer each: an ArrayBuffer per ~200-byte message was a quarter of a segment scan.
+ * Copies never overlap, so each message still owns its bytes; a kept message keeps its
+ * block (at most ARENA_SIZE bytes) reachable.
+ */
+const ARENA_SIZE = 64 * 1024;
+const ARENA_MAX_COPY = 4 * 1024;
+let arena = new Uint8Array(0);
+let arenaPos = 0;
+
+function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  if (end - start < 64) for (let i = start; i < end; i++) dst[at++] = src[i] as number;
+  else dst.set(src.subarray(start, end), at);
+}
+
+/**
  * Decodes the postcard `Message` at `bytes[start, end)`. Any input gives a message or a
  * `SEG_…` error with the byte offset of the field that failed and, in `details.postcard`,
  * the variant name postcard reports for it.
@@ -435,8 +451,24 @@ export function decodeMessageAt(
 ): DecodedMessage {
   const base = opts.baseOffset ?? start;
   // With `copy`, one copy of the payload that key, value and header values are views of.
-  const src = opts.copy ? bytes.slice(start, end) : bytes;
-  const from = opts.copy ? 0 : start;
+  let src = bytes;
+  let from = start;
+  if (opts.copy) {
+    const n = end - start;
+    if (n > ARENA_MAX_COPY) {
+      src = bytes.slice(start, end);
+      from = 0;
+    } else {
+      if (arenaPos + n > arena.length) {
+        arena = new Uint8Array(ARENA_SIZE);
+        arenaPos = 0;
+      }
+      src = arena;
+      from = arenaPos;
+      copyBytes(bytes, start, end, arena, arenaPos);
+      arenaPos += n;
+    }
+  }
   const pr = new PostcardReader(src, from, from + (end - start), base, false);
   let message: Message;
   try {

@@ -406,26 +406,57 @@ export function parseCanonicalBytes(b: Uint8Array, start: number, end: number): 
   ) {
     return undefined;
   }
-  let bad = 0;
-  const d = (i: number): number => {
-    const c = (b[start + i] as number) - 0x30;
-    bad |= (c >>> 4) | (c > 9 ? 1 : 0);
-    return c;
-  };
-  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-  const month = d(5) * 10 + d(6);
-  const day = d(8) * 10 + d(9);
-  const hour = d(11) * 10 + d(12);
-  const minute = d(14) * 10 + d(15);
-  const second = d(17) * 10 + d(18);
+  // Digits read inline (no helper closure: a closure per call, and under tsx a `__name`
+  // call per call, cost a tenth of a segment scan). A byte c is a digit iff (c - 0x30) >>> 0 <= 9.
+  const y0 = (b[start] as number) - 0x30;
+  const y1 = (b[start + 1] as number) - 0x30;
+  const y2 = (b[start + 2] as number) - 0x30;
+  const y3 = (b[start + 3] as number) - 0x30;
+  const mo0 = (b[start + 5] as number) - 0x30;
+  const mo1 = (b[start + 6] as number) - 0x30;
+  const d0 = (b[start + 8] as number) - 0x30;
+  const d1 = (b[start + 9] as number) - 0x30;
+  const h0 = (b[start + 11] as number) - 0x30;
+  const h1 = (b[start + 12] as number) - 0x30;
+  const mi0 = (b[start + 14] as number) - 0x30;
+  const mi1 = (b[start + 15] as number) - 0x30;
+  const s0 = (b[start + 17] as number) - 0x30;
+  const s1 = (b[start + 18] as number) - 0x30;
+  if (
+    y0 >>> 0 > 9 ||
+    y1 >>> 0 > 9 ||
+    y2 >>> 0 > 9 ||
+    y3 >>> 0 > 9 ||
+    mo0 >>> 0 > 9 ||
+    mo1 >>> 0 > 9 ||
+    d0 >>> 0 > 9 ||
+    d1 >>> 0 > 9 ||
+    h0 >>> 0 > 9 ||
+    h1 >>> 0 > 9 ||
+    mi0 >>> 0 > 9 ||
+    mi1 >>> 0 > 9 ||
+    s0 >>> 0 > 9 ||
+    s1 >>> 0 > 9
+  ) {
+    return undefined;
+  }
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
   let nano = 0;
   if (n > 20) {
     const digits = n - 21;
     if (b[start + 19] !== 0x2e || digits < 1 || digits > 9) return undefined;
-    for (let i = 20; i < n - 1; i++) nano = nano * 10 + d(i);
+    for (let i = start + 20; i < end - 1; i++) {
+      const c = (b[i] as number) - 0x30;
+      if (c >>> 0 > 9) return undefined;
+      nano = nano * 10 + c;
+    }
     nano *= 10 ** (9 - digits);
   }
-  if (bad !== 0) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const key = year * 10000 + month * 100 + day;
   if (key !== lastDateKey) {
