@@ -10,11 +10,58 @@ import type { U64 } from './u64.js';
 
 const te = new TextEncoder();
 
-/** Matches the literal `lit` at `p`; returns the position after it or -1. */
-function lit(b: Uint8Array, p: number, end: number, l: Uint8Array): number {
-  const n = l.length;
-  if (p + n > end) return -1;
-  for (let i = 0; i < n; i++) if (b[p + i] !== l[i]) return -1;
+/** A key literal: its bytes, and the same bytes as little-endian 32-bit words (whole words only). */
+interface Literal {
+  bytes: Uint8Array;
+  words: Int32Array;
+}
+
+function literal(text: string): Literal {
+  const bytes = te.encode(text);
+  const words = new Int32Array(bytes.length >> 2);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let k = 0; k < words.length; k++) words[k] = v.getInt32(4 * k, true);
+  return { bytes, words };
+}
+
+/**
+ * A DataView over the buffer being matched against. The scan entry points (`fastIndexLine`,
+ * `fastFrameCheck`, `wordsEqualAt`) keep it across calls on one window buffer, and the scan
+ * calls `releaseLiteralView` when done; the other entry points restore it before returning.
+ */
+let viewBuf: Uint8Array | undefined;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
+/** Drops the cached view, so that a large scan buffer is not kept alive after the scan. */
+export function releaseLiteralView(): void {
+  viewBuf = undefined;
+  view = new DataView(new ArrayBuffer(0));
+}
+
+/** `b[p, p+n)` equals the first `n` bytes of `x` (`n` a multiple of 4), compared as words. */
+export function wordsEqualAt(b: Uint8Array, p: number, x: DataView, n: number): boolean {
+  if (p < 0 || p + n > b.length || n > x.byteLength) return false;
+  if (b !== viewBuf) {
+    viewBuf = b;
+    view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  for (let i = 0; i < n; i += 4) if (view.getInt32(p + i, true) !== x.getInt32(i, true)) return false;
+  return true;
+}
+
+/** Matches the literal `l` at `p`; returns the position after it or -1. Four bytes per compare. */
+function lit(b: Uint8Array, p: number, end: number, l: Literal): number {
+  const bytes = l.bytes;
+  const n = bytes.length;
+  if (p + n > end || p + n > b.length) return -1;
+  if (b !== viewBuf) {
+    viewBuf = b;
+    view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  const words = l.words;
+  let i = 0;
+  for (let k = 0; k < words.length; k++, i += 4) if (view.getInt32(p + i, true) !== words[k]) return -1;
+  for (; i < n; i++) if (b[p + i] !== bytes[i]) return -1;
   return p + n;
 }
 
@@ -40,6 +87,44 @@ function int(b: Uint8Array, p: number, end: number): number {
   return v;
 }
 
+const fromCode = String.fromCharCode;
+
+/**
+ * `b[p, q)` (ASCII) as a string. Eight fixed arguments per `fromCharCode` call: several times
+ * faster than `fromCharCode.apply` on a `subarray` for the short ids and hex strings here.
+ */
+export function asciiString(b: Uint8Array, p: number, q: number): string {
+  let s = '';
+  let i = p;
+  for (; i + 8 <= q; i += 8) {
+    s += fromCode(
+      b[i] as number,
+      b[i + 1] as number,
+      b[i + 2] as number,
+      b[i + 3] as number,
+      b[i + 4] as number,
+      b[i + 5] as number,
+      b[i + 6] as number,
+      b[i + 7] as number,
+    );
+  }
+  if (i < q && i + 8 <= b.length) {
+    s += fromCode(
+      b[i] as number,
+      b[i + 1] as number,
+      b[i + 2] as number,
+      b[i + 3] as number,
+      b[i + 4] as number,
+      b[i + 5] as number,
+      b[i + 6] as number,
+      b[i + 7] as number,
+    ).slice(0, q - i);
+  } else {
+    for (; i < q; i++) s += fromCode(b[i] as number);
+  }
+  return s;
+}
+
 let strEnd = 0;
 /** A `"…"` string of printable ASCII without escapes; sets `strEnd` (after the quote). */
 function str(b: Uint8Array, p: number, end: number): string | undefined {
@@ -49,7 +134,7 @@ function str(b: Uint8Array, p: number, end: number): string | undefined {
     const c = b[q] as number;
     if (c === 0x22) {
       strEnd = q + 1;
-      return String.fromCharCode.apply(null, b.subarray(p + 1, q) as unknown as number[]);
+      return asciiString(b, p + 1, q);
     }
     if (c < 0x20 || c === 0x5c || c > 0x7f) return undefined;
     q++;
@@ -60,14 +145,35 @@ function str(b: Uint8Array, p: number, end: number): string | undefined {
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 const stack = new Uint8Array(130);
+/** Bytes that need no attention inside a string: printable ASCII except `"` and `\`. */
+const STR_PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) STR_PLAIN[c] = c === 0x22 || c === 0x5c ? 0 : 1;
 
 /** Set by `isOneJsonValue` when a string held a byte ≥ 0x80 (only then is UTF-8 worth checking). */
 let nonAscii = false;
 
 /** After a string's opening quote: serde's `ignore_str` (escapes checked, not UTF-8). Position after, or -1. */
 function skipStr(b: Uint8Array, p: number, end: number): number {
+  const wordEnd = Math.min(end, b.length) - 4;
   while (p < end) {
+    // Four bytes at a time while none needs attention (SWAR: a byte ≥ 0x80, < 0x20, `"` or `\`).
+    while (p <= wordEnd) {
+      const x = view.getUint32(p, true);
+      const q = x ^ 0x22222222;
+      const s = x ^ 0x5c5c5c5c;
+      if (
+        (x & 0x80808080) |
+        ((x - 0x20202020) & ~x & 0x80808080) |
+        ((q - 0x01010101) & ~q & 0x80808080) |
+        ((s - 0x01010101) & ~s & 0x80808080)
+      ) {
+        break;
+      }
+      p += 4;
+    }
+    if (p >= end) break;
     const c = b[p++] as number;
+    if (STR_PLAIN[c] === 1) continue;
     if (c === 0x22) return p;
     if (c < 0x20) return -1;
     if (c >= 0x80) nonAscii = true;
@@ -135,9 +241,22 @@ function isWs(c: number | undefined): boolean {
 
 /**
  * True when `b[p, end)` is exactly one JSON value (no surrounding whitespace) that serde's
- * `ignore_value` accepts with `depth` levels left. Never throws, never allocates.
+ * `ignore_value` accepts with `depth` levels left. Never throws; allocates at most a DataView.
  */
 export function isOneJsonValue(b: Uint8Array, p: number, end: number, depth: number): boolean {
+  if (b === viewBuf) return oneJsonValue(b, p, end, depth);
+  // A buffer other than the scan's: view it for this call only (nothing kept alive after).
+  const keptBuf = viewBuf;
+  const keptView = view;
+  viewBuf = b;
+  view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const ok = oneJsonValue(b, p, end, depth);
+  viewBuf = keptBuf;
+  view = keptView;
+  return ok;
+}
+
+function oneJsonValue(b: Uint8Array, p: number, end: number, depth: number): boolean {
   // No whitespace before the value: a raw value's bytes start at its first token.
   if (p >= end || isWs(b[p])) return false;
   nonAscii = false;
@@ -202,7 +321,7 @@ export function isOneJsonValue(b: Uint8Array, p: number, end: number, depth: num
 let P = 0;
 
 /** Matches `l` at the cursor and moves past it. */
-function litAt(b: Uint8Array, end: number, l: Uint8Array): boolean {
+function litAt(b: Uint8Array, end: number, l: Literal): boolean {
   const q = lit(b, P, end, l);
   if (q < 0) return false;
   P = q;
@@ -230,14 +349,14 @@ function spanAt(b: Uint8Array, end: number): number {
   return v;
 }
 
-const K_ROW_HEAD = te.encode('{"schema":"pi.session_store_v2.offset_index.v1","entrySeq":');
-const K_ENTRY_ID = te.encode(',"entryId":');
-const K_SEGMENT_SEQ = te.encode(',"segmentSeq":');
-const K_FRAME_SEQ = te.encode(',"frameSeq":');
-const K_BYTE_OFFSET = te.encode(',"byteOffset":');
-const K_BYTE_LENGTH = te.encode(',"byteLength":');
-const K_CRC = te.encode(',"crc32c":');
-const K_STATE = te.encode(',"state":');
+const K_ROW_HEAD = literal('{"schema":"pi.session_store_v2.offset_index.v1","entrySeq":');
+const K_ENTRY_ID = literal(',"entryId":');
+const K_SEGMENT_SEQ = literal(',"segmentSeq":');
+const K_FRAME_SEQ = literal(',"frameSeq":');
+const K_BYTE_OFFSET = literal(',"byteOffset":');
+const K_BYTE_LENGTH = literal(',"byteLength":');
+const K_CRC = literal(',"crc32c":');
+const K_STATE = literal(',"state":');
 
 export interface FastRow {
   schema: string;
@@ -253,6 +372,29 @@ export interface FastRow {
 
 /** A canonical index row in `b[start, end)` (no trailing newline), or `undefined`. */
 export function fastIndexRow(b: Uint8Array, start: number, end: number): FastRow | undefined {
+  if (b === viewBuf) return indexRowAt(b, start, end, false);
+  // Not the scan's buffer: whatever view `lit` makes for it is dropped again afterwards.
+  const keptBuf = viewBuf;
+  const keptView = view;
+  const row = indexRowAt(b, start, end, false);
+  viewBuf = keptBuf;
+  view = keptView;
+  return row;
+}
+
+/** Where the row `fastIndexLine` matched ends: the position of its `\n`. */
+export let indexLineEnd = 0;
+
+/**
+ * `fastIndexRow` on the line starting at `start`, in a buffer whose valid bytes end at `end`:
+ * the row must be followed by `\n` (then at `indexLineEnd`). A canonical row holds no `\n`,
+ * so this is `fastIndexRow(b, start, <first \n>)` without searching for the newline first.
+ */
+export function fastIndexLine(b: Uint8Array, start: number, end: number): FastRow | undefined {
+  return indexRowAt(b, start, end, true);
+}
+
+function indexRowAt(b: Uint8Array, start: number, end: number, line: boolean): FastRow | undefined {
   P = start;
   if (!litAt(b, end, K_ROW_HEAD)) return undefined;
   const entrySeq = intAt(b, end);
@@ -274,7 +416,13 @@ export function fastIndexRow(b: Uint8Array, start: number, end: number): FastRow
   if (s0 < 0) return undefined;
   // Every row says "active": reuse one string instead of building it per row.
   const state = bytesEqual(b, s0, P - 1, 'active') ? 'active' : str(b, stateAt, end);
-  if (state === undefined || P !== end - 1 || b[end - 1] !== 0x7d) return undefined;
+  if (state === undefined) return undefined;
+  if (line) {
+    if (P + 1 >= end || b[P] !== 0x7d || b[P + 1] !== 0x0a) return undefined;
+    indexLineEnd = P + 1;
+  } else if (P !== end - 1 || b[end - 1] !== 0x7d) {
+    return undefined;
+  }
   return {
     schema: 'pi.session_store_v2.offset_index.v1',
     entrySeq,
@@ -288,14 +436,14 @@ export function fastIndexRow(b: Uint8Array, start: number, end: number): FastRow
   };
 }
 
-const K_FRAME_HEAD = te.encode('{"schema":"pi.session_store_v2.segment_frame.v1","segmentSeq":');
-const K_ENTRY_SEQ = te.encode(',"entrySeq":');
-const K_PARENT = te.encode(',"parentEntryId":');
-const K_ENTRY_TYPE = te.encode(',"entryType":');
-const K_TIMESTAMP = te.encode(',"timestamp":');
-const K_SHA = te.encode(',"payloadSha256":');
-const K_BYTES = te.encode(',"payloadBytes":');
-const K_PAYLOAD = te.encode(',"payload":');
+const K_FRAME_HEAD = literal('{"schema":"pi.session_store_v2.segment_frame.v1","segmentSeq":');
+const K_ENTRY_SEQ = literal(',"entrySeq":');
+const K_PARENT = literal(',"parentEntryId":');
+const K_ENTRY_TYPE = literal(',"entryType":');
+const K_TIMESTAMP = literal(',"timestamp":');
+const K_SHA = literal(',"payloadSha256":');
+const K_BYTES = literal(',"payloadBytes":');
+const K_PAYLOAD = literal(',"payload":');
 
 export interface FastFrameHead {
   schema: string;
@@ -323,6 +471,17 @@ export function fastFrameHead(
   end: number,
   checkUtf8: boolean,
 ): FastFrameHead | undefined {
+  if (b === viewBuf) return frameHeadAt(b, start, end, checkUtf8);
+  // Not the scan's buffer: whatever view `lit` makes for it is dropped again afterwards.
+  const keptBuf = viewBuf;
+  const keptView = view;
+  const head = frameHeadAt(b, start, end, checkUtf8);
+  viewBuf = keptBuf;
+  view = keptView;
+  return head;
+}
+
+function frameHeadAt(b: Uint8Array, start: number, end: number, checkUtf8: boolean): FastFrameHead | undefined {
   P = start;
   if (!litAt(b, end, K_FRAME_HEAD)) return undefined;
   const segmentSeq = intAt(b, end);
@@ -394,7 +553,7 @@ export interface FrameCheck {
   parentEntryId: string | undefined;
   payloadStart: number;
   payloadEnd: number;
-  /** Byte range of the claimed payloadSha256 (without quotes). */
+  /** Start of the claimed payloadSha256's 64 bytes (after its quote); not checked to be plain. */
   shaStart: number;
 }
 
@@ -402,13 +561,14 @@ export interface FrameCheck {
  * For the open-time scan: true when `b[start, end)` is a canonical frame whose seqs and id
  * equal the row's (what validate_integrity compares), filling `out`. False means "not
  * proven", never "invalid": the caller then takes the general path. Builds no strings
- * except the parent id.
+ * except the parent id, and not that one when it is `prevId` (the previous row's id).
  */
 export function fastFrameCheck(
   b: Uint8Array,
   start: number,
   end: number,
   row: { segmentSeq: U64; frameSeq: U64; entrySeq: U64; entryId: string },
+  prevId: string | undefined,
   out: FrameCheck,
 ): boolean {
   P = start;
@@ -420,15 +580,20 @@ export function fastFrameCheck(
   if (idStart < 0 || !bytesEqual(b, idStart, P - 1, row.entryId)) return false;
   out.parentEntryId = undefined;
   if (litAt(b, end, K_PARENT)) {
-    const parent = strAt(b, end);
-    if (parent === undefined) return false;
-    out.parentEntryId = parent;
+    const ps = spanAt(b, end);
+    if (ps < 0) return false;
+    // Usually the previous entry: reuse its string (same characters) instead of building one.
+    out.parentEntryId = prevId !== undefined && bytesEqual(b, ps, P - 1, prevId) ? prevId : asciiString(b, ps, P - 1);
   }
   if (!litAt(b, end, K_ENTRY_TYPE) || spanAt(b, end) < 0) return false;
   if (!litAt(b, end, K_TIMESTAMP) || spanAt(b, end) < 0) return false;
   if (!litAt(b, end, K_SHA)) return false;
-  const shaStart = spanAt(b, end);
-  if (shaStart < 0 || P - 1 - shaStart !== 64 || !litAt(b, end, K_BYTES)) return false;
+  // 64 bytes between quotes; the caller compares them with the computed hash (plain hex), and
+  // takes the general path when they differ, so their content needs no check here.
+  const shaStart = P + 1;
+  if (P + 66 > end || b[P] !== 0x22 || b[P + 65] !== 0x22) return false;
+  P += 66;
+  if (!litAt(b, end, K_BYTES)) return false;
   const payloadBytes = intAt(b, end);
   if (payloadBytes < 0 || !litAt(b, end, K_PAYLOAD)) return false;
   const p = P;
@@ -440,9 +605,4 @@ export function fastFrameCheck(
   out.payloadEnd = payloadEnd;
   out.shaStart = shaStart;
   return true;
-}
-
-/** The 64 bytes at `p` spell the lower-case hex string `hex`. */
-export function shaBytesEqual(b: Uint8Array, p: number, hex: string): boolean {
-  return bytesEqual(b, p, p + 64, hex);
 }

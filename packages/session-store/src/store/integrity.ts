@@ -169,6 +169,8 @@ export interface BootState {
   totalBytes: U64;
   lastEntryId: string | undefined;
   lastCrc32c: string;
+  /** Entry id → row index when already known to hold every row's id once (the fast scan's). */
+  byId?: Map<string, number>;
 }
 
 export function emptyBootState(): BootState {

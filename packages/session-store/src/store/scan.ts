@@ -1,6 +1,6 @@
 import { type FileHandle, readFully, sha256Hex } from '@logspec/core';
-import { type FrameCheck, fastFrameCheck, shaBytesEqual } from '../fast.js';
-import { chainHashStep, crc32cUpper, GENESIS_CHAIN_HASH } from '../hash.js';
+import { type FrameCheck, fastFrameCheck, fastIndexLine, indexLineEnd, releaseLiteralView } from '../fast.js';
+import { chainHashStep, chainStepIfClaimed, crc32cMatches, GENESIS_CHAIN_HASH } from '../hash.js';
 import { MAX_LINE_BYTES } from '../lines.js';
 import { decodeFrameHead, type FrameHead, type IndexRow, payloadMatches } from '../schema.js';
 import type { StoreContext } from './context.js';
@@ -22,6 +22,8 @@ import { closeQuietly } from './fs-ops.js';
 export interface ScanResult {
   chainHash: string;
   totalBytes: number;
+  /** Entry id → row index (no duplicates: the scan fails on one). */
+  byId: Map<string, number>;
 }
 
 const WINDOW = 8 << 20;
@@ -49,7 +51,7 @@ class Window {
 export function scanStore(ctx: StoreContext, rows: readonly IndexRow[]): ScanResult | undefined {
   const { fs, layout } = ctx;
   const n = rows.length;
-  if (n === 0) return { chainHash: GENESIS_CHAIN_HASH, totalBytes: 0 };
+  if (n === 0) return { chainHash: GENESIS_CHAIN_HASH, totalBytes: 0, byId: new Map() };
   const limit = Math.max(ctx.maxSegmentBytes, MAX_LINE_BYTES);
   let prevSeq = 0;
   let prevSegment = 0;
@@ -72,7 +74,9 @@ export function scanStore(ctx: StoreContext, rows: readonly IndexRow[]): ScanRes
   const activeSize = fs.stat(layout.segment(last.segmentSeq))?.size;
   if (activeSize !== (last.byteOffset as number) + (last.byteLength as number)) return undefined;
 
-  const parents = new Map<string, string | undefined>();
+  const byId = new Map<string, number>();
+  const parentOf: (string | undefined)[] = [];
+  let prevId: string | undefined;
   const check: FrameCheck = { parentEntryId: undefined, payloadStart: 0, payloadEnd: 0, shaStart: 0 };
   let forwardRef = false;
   let chain = GENESIS_CHAIN_HASH;
@@ -98,14 +102,18 @@ export function scanStore(ctx: StoreContext, rows: readonly IndexRow[]): ScanRes
         const at = w.at(off, len);
         if (at < 0) return undefined;
         const b = w.buf;
-        if (crc32cUpper(b, at, at + len) !== row.crc32c) return undefined;
+        if (!crc32cMatches(b, at, at + len, row.crc32c)) return undefined;
         const end = len > 0 && b[at + len - 1] === 0x0a ? at + len - 1 : at + len;
         let parent: string | undefined;
-        let sha: string;
-        if (fastFrameCheck(b, at, end, row, check)) {
-          sha = sha256Hex(b.subarray(check.payloadStart, check.payloadEnd));
-          if (!shaBytesEqual(b, check.shaStart, sha)) return undefined;
+        let next: string | undefined;
+        if (fastFrameCheck(b, at, end, row, prevId, check)) {
+          const sha = sha256Hex(b.subarray(check.payloadStart, check.payloadEnd));
+          // A claimed hash spelled otherwise (escapes…) goes through the general decoder below.
+          next = chainStepIfClaimed(chain, sha, b, check.shaStart);
           parent = check.parentEntryId;
+        }
+        if (next !== undefined) {
+          chain = next;
         } else {
           let head: FrameHead;
           try {
@@ -122,36 +130,104 @@ export function scanStore(ctx: StoreContext, rows: readonly IndexRow[]): ScanRes
             return undefined;
           }
           if (!payloadMatches(head, b)) return undefined;
-          sha = head.payloadSha256;
           parent = head.parentEntryId;
+          chain = chainHashStep(chain, head.payloadSha256);
         }
-        if (parents.has(row.entryId)) return undefined;
-        if (parent !== undefined && !parents.has(parent)) forwardRef = true;
-        parents.set(row.entryId, parent);
-        chain = chainHashStep(chain, sha);
+        // The previous row's id is known to be present; any other parent is looked up (before
+        // this row's id goes in, so that a self-parent counts as a forward reference).
+        if (parent !== undefined && parent !== prevId && !byId.has(parent)) forwardRef = true;
+        const size = byId.size;
+        byId.set(row.entryId, i);
+        if (byId.size === size) return undefined; // a duplicate id
+        parentOf.push(parent);
+        prevId = row.entryId;
         total += len;
       }
     } finally {
       closeQuietly(h);
+      releaseLiteralView();
     }
   }
-  if (forwardRef && !parentGraphSound(parents)) return undefined;
-  return { chainHash: chain, totalBytes: total };
+  if (forwardRef && !parentGraphSound(byId, parentOf)) return undefined;
+  return { chainHash: chain, totalBytes: total, byId };
 }
 
-/** Every parent exists and following parents never loops. */
-function parentGraphSound(parents: Map<string, string | undefined>): boolean {
-  for (const p of parents.values()) if (p !== undefined && !parents.has(p)) return false;
-  const done = new Set<string>();
-  for (const start of parents.keys()) {
-    const path = new Set<string>();
-    let cur: string | undefined = start;
-    while (cur !== undefined && !done.has(cur)) {
-      if (path.has(cur)) return false;
-      path.add(cur);
-      cur = parents.get(cur);
+/** Every parent exists and following parents never loops (`parentOf[i]`: row i's parent id). */
+function parentGraphSound(byId: Map<string, number>, parentOf: readonly (string | undefined)[]): boolean {
+  for (const p of parentOf) if (p !== undefined && !byId.has(p)) return false;
+  const ON_PATH = 1;
+  const DONE = 2;
+  const state = new Uint8Array(parentOf.length);
+  const path: number[] = [];
+  for (let start = 0; start < parentOf.length; start++) {
+    let cur = start;
+    while (cur >= 0 && state[cur] === 0) {
+      state[cur] = ON_PATH;
+      path.push(cur);
+      const p = parentOf[cur];
+      cur = p === undefined ? -1 : (byId.get(p) as number);
     }
-    for (const id of path) done.add(id);
+    if (cur >= 0 && state[cur] === ON_PATH) return false;
+    for (const j of path) state[j] = DONE;
+    path.length = 0;
   }
   return true;
+}
+
+/** Index lines longer than this go to the general reader (rows are a few hundred bytes). */
+const FAST_ROW_MAX = 64 * 1024;
+
+/**
+ * `read_index` for an index whose every line is a canonical row ending in `\n` (what the
+ * writer produces): the same rows `readIndexFile` gives, without its per-line UTF-8 pass
+ * (canonical rows are ASCII). Answers `undefined` for anything else (blank or long lines, a
+ * missing final newline, any other spelling, I/O errors), and the caller then runs
+ * `readIndexFile`, which reports or accepts as the original does.
+ */
+export function readIndexFast(ctx: StoreContext): IndexRow[] | undefined {
+  const { fs, layout } = ctx;
+  let h: FileHandle;
+  try {
+    if (!fs.stat(layout.index)?.isFile) return undefined;
+    h = fs.open(layout.index);
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = h.size();
+    const limit = Math.min(ctx.lineLimit, FAST_ROW_MAX);
+    const buf = new Uint8Array(Math.max(1, Math.min(WINDOW, size)));
+    const rows: IndexRow[] = [];
+    let base = 0;
+    let len = 0;
+    let p = 0;
+    for (;;) {
+      const row = p < len ? fastIndexLine(buf, p, len) : undefined;
+      if (row) {
+        const next = indexLineEnd + 1;
+        if (next - p > limit) return undefined;
+        rows.push(row);
+        p = next;
+        continue;
+      }
+      // Not a whole canonical row: the next one is cut by the window end, or this is no row.
+      const nl = p < len ? buf.indexOf(0x0a, p) : -1;
+      if (nl >= 0 && nl < len) return undefined;
+      const fileLeft = size - (base + len);
+      if (fileLeft <= 0) return p === len ? rows : undefined;
+      if (len - p >= limit) return undefined;
+      buf.copyWithin(0, p, len);
+      base += p;
+      len -= p;
+      p = 0;
+      const n = readFully(h, buf, len, Math.min(buf.length - len, fileLeft), base + len);
+      if (n === 0) return undefined;
+      len += n;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    closeQuietly(h);
+    releaseLiteralView();
+  }
 }

@@ -59,7 +59,7 @@ import {
 import { Layout } from './layout.js';
 import { type QuarantineRecord, quarantineTail, withQuarantineSink } from './quarantine.js';
 import { listSegmentFiles, rebuildIndexOriginal } from './rebuild.js';
-import { scanStore } from './scan.js';
+import { readIndexFast, scanStore } from './scan.js';
 
 export interface SessionStoreOptions {
   /** Rotate to a new segment when a line would take the current one past this (the app uses 64 MiB). */
@@ -196,11 +196,13 @@ export class SessionStore {
 
   /** Fast path when the store is sound; otherwise the original's create() sequence. */
   private load(): void {
-    let rows: IndexRow[] | undefined;
-    try {
-      rows = readIndexFile(this.ctx.fs, this.layout, this.ctx.lineLimit);
-    } catch {
-      rows = undefined;
+    let rows = readIndexFast(this.ctx);
+    if (!rows) {
+      try {
+        rows = readIndexFile(this.ctx.fs, this.layout, this.ctx.lineLimit);
+      } catch {
+        rows = undefined;
+      }
     }
     if (rows) {
       if (rows.length === 0) {
@@ -222,6 +224,7 @@ export class SessionStore {
             totalBytes: scan.totalBytes,
             lastEntryId: last.entryId,
             lastCrc32c: last.crc32c,
+            byId: scan.byId,
           });
           return;
         }
@@ -279,12 +282,16 @@ export class SessionStore {
     this.lastEntryId = b.lastEntryId;
     this.lastCrc = b.lastCrc32c;
     this.rows = b.rows;
-    this.byId = new Map();
     this.duplicateId = undefined;
-    for (let i = 0; i < b.rows.length; i++) {
-      const row = b.rows[i] as IndexRow;
-      if (this.byId.has(row.entryId)) this.duplicateId ??= row.entryId;
-      else this.byId.set(row.entryId, i);
+    if (b.byId) {
+      this.byId = b.byId;
+    } else {
+      this.byId = new Map();
+      for (let i = 0; i < b.rows.length; i++) {
+        const row = b.rows[i] as IndexRow;
+        if (this.byId.has(row.entryId)) this.duplicateId ??= row.entryId;
+        else this.byId.set(row.entryId, i);
+      }
     }
     this.indexSize = this.ctx.fs.stat(this.layout.index)?.size ?? 0;
   }
@@ -899,11 +906,13 @@ export class SessionStore {
   validateIntegrity(): void {
     this.live();
     this.sync();
-    let rows: IndexRow[] | undefined;
-    try {
-      rows = readIndexFile(this.ctx.fs, this.layout, this.ctx.lineLimit);
-    } catch {
-      rows = undefined;
+    let rows = readIndexFast(this.ctx);
+    if (!rows) {
+      try {
+        rows = readIndexFile(this.ctx.fs, this.layout, this.ctx.lineLimit);
+      } catch {
+        rows = undefined;
+      }
     }
     // The fast scan passing means the original finds nothing; otherwise let it find what it finds.
     if (rows && scanStore(this.ctx, rows)) return;
