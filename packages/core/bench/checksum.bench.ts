@@ -8,7 +8,16 @@ import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import { freshCall, suite } from '@logspec/bench';
 import { createCRC32, createSHA256 } from 'hash-wasm';
-import { crc32, crc32c, crc32cJs, crc32Js, sha256Hex } from '../src/index.node.js';
+import {
+  crc32,
+  crc32c,
+  crc32cJs,
+  crc32cWasm,
+  crc32Js,
+  crc32Wasm,
+  createCrcArena,
+  sha256Hex,
+} from '../src/index.node.js';
 import { makeRng } from '../src/testing.js';
 
 const require = createRequire(import.meta.url);
@@ -28,7 +37,7 @@ const viaWasm = (h: WasmHasher, d: Uint8Array) => h.init().update(d).digest('hex
 const scale = Number(process.env.LOGSPEC_BENCH_SCALE ?? 1);
 const rng = makeRng(0xc5c);
 // The issue's sizes plus those around where the native path starts (NATIVE_CRC_THRESHOLDS).
-const CRC_SIZES = [64, 200, 256, 320, 400, 512, 4096, 1 << 20];
+const CRC_SIZES = [64, 96, 128, 200, 256, 320, 400, 512, 1024, 4096, 1 << 20];
 const SHA_SIZES = [64, 200, 4096, 1 << 20];
 const label = (n: number) => (n >= 1 << 20 ? `${n >> 20} MiB` : n >= 1024 ? `${n >> 10} KiB` : `${n} B`);
 
@@ -38,6 +47,9 @@ for (const size of CRC_SIZES) {
   // A record inside a bigger buffer: what the frame scanners checksum.
   const big = new Uint8Array(n + 16);
   big.set(data, 8);
+  // The same record already in a CRC arena (WebAssembly memory): what arena scanners do.
+  const arena = createCrcArena(n + 16);
+  arena.bytes.set(data, 8);
   await suite(`crc32c, ${label(n)}`, {
     unit: 'bytes',
     baseline: { name: 'JS (crc32cJs)', units: n, fn: freshCall(crc32cJs, data, 0, n, 0) },
@@ -46,6 +58,8 @@ for (const size of CRC_SIZES) {
       { name: '@node-rs/crc32 on a subarray window', units: n, fn: () => nodeRs.crc32c(big.subarray(8, 8 + n), 0) },
       { name: 'hash-wasm crc32c', units: n, fn: freshCall(viaWasm, wasmCrc32c, data) },
       { name: 'core crc32c (window, dispatch)', units: n, fn: freshCall(crc32c, big, 8, 8 + n, 0) },
+      { name: 'core crc32cWasm (window, one copy)', units: n, fn: freshCall(crc32cWasm, big, 8, 8 + n, 0) },
+      { name: 'CrcArena crc32c (in place)', units: n, fn: () => arena.crc32c(8, 8 + n, 0) },
     ],
   });
   await suite(`crc32, ${label(n)}`, {
@@ -56,6 +70,8 @@ for (const size of CRC_SIZES) {
       ...(zlibCrc32 ? [{ name: 'zlib.crc32', units: n, fn: freshCall(zlibCrc32, data, 0) }] : []),
       { name: 'hash-wasm crc32', units: n, fn: freshCall(viaWasm, wasmCrc32, data) },
       { name: 'core crc32 (window, dispatch)', units: n, fn: freshCall(crc32, big, 8, 8 + n, 0) },
+      { name: 'core crc32Wasm (window, one copy)', units: n, fn: freshCall(crc32Wasm, big, 8, 8 + n, 0) },
+      { name: 'CrcArena crc32 (in place)', units: n, fn: () => arena.crc32(8, 8 + n, 0) },
     ],
   });
 }
@@ -79,6 +95,14 @@ for (const size of CRC_SIZES) {
       'wins',
       'return () => { let c = 0; for (let j = 0; j < wins.length; j += 2) c ^= f(buf, wins[j], wins[j + 1], 0); return c; };',
     )(f, buf, wins) as () => number;
+  const arena = createCrcArena(buf.length);
+  arena.bytes.set(buf);
+  const inArena = (castagnoli: boolean) =>
+    new Function(
+      'a',
+      'wins',
+      `return () => { let c = 0; for (let j = 0; j < wins.length; j += 2) c ^= a.${castagnoli ? 'crc32c' : 'crc32'}(wins[j], wins[j + 1], 0); return c; };`,
+    )(arena, wins) as () => number;
   const nativeWindow = (native: (d: Uint8Array, seed?: number) => number) => (d: Uint8Array, s: number, e: number) =>
     native(d.subarray(s, e), 0);
   await suite(`crc32c, ${wins.length / 2} records of 64–600 B in ${label(buf.length)}`, {
@@ -87,6 +111,7 @@ for (const size of CRC_SIZES) {
     cases: [
       { name: '@node-rs/crc32 crc32c per record (subarray)', units: bytes, fn: each(nativeWindow(nodeRs.crc32c)) },
       { name: 'core crc32c per record (dispatch)', units: bytes, fn: each(crc32c) },
+      { name: 'CrcArena crc32c per record (in place)', units: bytes, fn: inArena(true) },
     ],
   });
   await suite(`crc32, ${wins.length / 2} records of 64–600 B in ${label(buf.length)}`, {
@@ -95,6 +120,7 @@ for (const size of CRC_SIZES) {
     cases: [
       { name: '@node-rs/crc32 crc32 per record (subarray)', units: bytes, fn: each(nativeWindow(nodeRs.crc32)) },
       { name: 'core crc32 per record (dispatch)', units: bytes, fn: each(crc32) },
+      { name: 'CrcArena crc32 per record (in place)', units: bytes, fn: inArena(false) },
     ],
   });
 }

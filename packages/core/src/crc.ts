@@ -1,171 +1,9 @@
-import { CoreCode, LogspecError } from './errors.js';
+import { createScratchKernel, type ScratchKernel } from './crc-arena.js';
+import { backends } from './crc-backends.js';
+import { CASTAGNOLI, checkWindow, crcJs, IEEE } from './crc-js.js';
 
-/**
- * CRC-32 (IEEE, reflected 0xEDB88320) and CRC-32C (Castagnoli, reflected 0x82F63B78) in
- * plain JS: slice-by-16 over aligned 32-bit words for windows of at least `WORDS_FROM`
- * bytes, slice-by-8 over bytes below. Small inputs stay here because a native call costs
- * more than the work; `index.node.ts` installs a native backend for large inputs.
- */
-function makeTables(poly: number): Int32Array {
-  const t = new Int32Array(256 * 16);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
-    t[n] = c;
-  }
-  for (let n = 0; n < 256; n++) {
-    let c = t[n] as number;
-    for (let k = 1; k < 16; k++) {
-      c = (t[c & 0xff] as number) ^ (c >>> 8);
-      t[k * 256 + n] = c;
-    }
-  }
-  return t;
-}
-
-const IEEE = makeTables(0xedb88320);
-const CASTAGNOLI = makeTables(0x82f63b78);
-
-/**
- * From this window size the loop reads aligned 32-bit words, 16 bytes a step
- * (`packages/core/bench/crc-variants.bench.ts`, CPU time, Node 20): on windows of one fixed
- * size it is 0.9–1.0× slice-by-8 from 128 B to 512 B and 1.05–2× above; on records of varying
- * size (64–600 B, what scanners see) it is 1.3–1.6×, because fewer, longer steps leave fewer
- * data-dependent loop exits. Below 128 B aligning the start costs more than it saves.
- * Words are read in platform order, so only on little-endian platforms (all current ones).
- */
-const WORDS_FROM = 128;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/**
- * An Int32Array over the buffer of the last array checksummed in words. Scanners checksum
- * many windows of one buffer: a view per call (or a `.buffer` read to compare buffers) would
- * cost more than the word loop saves below ~1 KiB, so the cache is keyed by the array itself.
- * It keeps that one buffer reachable until a word-sized CRC over another array.
- */
-let wordsOf: Uint8Array | undefined;
-let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-
-/** A window outside the buffer would read `undefined` as 0 and give a wrong CRC silently. */
-function checkWindow(data: Uint8Array, start: number, end: number): void {
-  if (start >= 0 && start <= end && end <= data.length && Number.isInteger(start) && Number.isInteger(end)) return;
-  throw new LogspecError(
-    'core',
-    CoreCode.OUT_OF_RANGE,
-    `checksum window [${start}, ${end}) outside a ${data.length}-byte buffer`,
-  );
-}
-
-function crcJs(t: Int32Array, data: Uint8Array, start: number, end: number, seed: number): number {
-  checkWindow(data, start, end);
-  // Kept apart so the short-window loop stays as small (and as fast) as it was.
-  if (end - start >= WORDS_FROM && LITTLE_ENDIAN) return crcWords(t, data, start, end, seed);
-  let crc = ~seed;
-  let i = start;
-  const end8 = end - ((end - start) & 7);
-  while (i < end8) {
-    const a =
-      crc ^
-      ((data[i] as number) |
-        ((data[i + 1] as number) << 8) |
-        ((data[i + 2] as number) << 16) |
-        ((data[i + 3] as number) << 24));
-    crc =
-      (t[1792 + (a & 0xff)] as number) ^
-      (t[1536 + ((a >>> 8) & 0xff)] as number) ^
-      (t[1280 + ((a >>> 16) & 0xff)] as number) ^
-      (t[1024 + (a >>> 24)] as number) ^
-      (t[768 + (data[i + 4] as number)] as number) ^
-      (t[512 + (data[i + 5] as number)] as number) ^
-      (t[256 + (data[i + 6] as number)] as number) ^
-      (t[data[i + 7] as number] as number);
-    i += 8;
-  }
-  return crcTail(t, data, i, end, crc);
-}
-
-/** Slice-by-16 over aligned words of a checked window of at least `WORDS_FROM` bytes. */
-function crcWords(t: Int32Array, data: Uint8Array, start: number, end: number, seed: number): number {
-  let crc = ~seed;
-  let i = start;
-  const shift = data.byteOffset;
-  // Bytes up to the first 4-aligned buffer offset.
-  while (((shift + i) & 3) !== 0) crc = (t[(crc ^ (data[i++] as number)) & 0xff] as number) ^ (crc >>> 8);
-  // Math.floor, not >>: buffers and windows may pass 2^31 bytes.
-  let k = Math.floor((shift + i) / 4);
-  const steps = Math.floor((end - i) / 16);
-  const kEnd = k + 4 * steps;
-  // A different array, or one whose (resizable) buffer changed size: a new view. Every word
-  // read below lies before `end`.
-  if (data !== wordsOf || Math.floor((shift + end) / 4) > words.length) {
-    words = new Int32Array(data.buffer, 0, Math.floor((shift + data.length) / 4));
-    wordsOf = data;
-  }
-  const w = words;
-  while (k < kEnd) {
-    const a = crc ^ (w[k] as number);
-    const b = w[k + 1] as number;
-    const c = w[k + 2] as number;
-    const d = w[k + 3] as number;
-    crc =
-      (t[3840 + (a & 0xff)] as number) ^
-      (t[3584 + ((a >>> 8) & 0xff)] as number) ^
-      (t[3328 + ((a >>> 16) & 0xff)] as number) ^
-      (t[3072 + (a >>> 24)] as number) ^
-      (t[2816 + (b & 0xff)] as number) ^
-      (t[2560 + ((b >>> 8) & 0xff)] as number) ^
-      (t[2304 + ((b >>> 16) & 0xff)] as number) ^
-      (t[2048 + (b >>> 24)] as number) ^
-      (t[1792 + (c & 0xff)] as number) ^
-      (t[1536 + ((c >>> 8) & 0xff)] as number) ^
-      (t[1280 + ((c >>> 16) & 0xff)] as number) ^
-      (t[1024 + (c >>> 24)] as number) ^
-      (t[768 + (d & 0xff)] as number) ^
-      (t[512 + ((d >>> 8) & 0xff)] as number) ^
-      (t[256 + ((d >>> 16) & 0xff)] as number) ^
-      (t[d >>> 24] as number);
-    k += 4;
-  }
-  i += 16 * steps;
-  if (end - i >= 8) {
-    const a = crc ^ (w[k] as number);
-    const b = w[k + 1] as number;
-    crc =
-      (t[1792 + (a & 0xff)] as number) ^
-      (t[1536 + ((a >>> 8) & 0xff)] as number) ^
-      (t[1280 + ((a >>> 16) & 0xff)] as number) ^
-      (t[1024 + (a >>> 24)] as number) ^
-      (t[768 + (b & 0xff)] as number) ^
-      (t[512 + ((b >>> 8) & 0xff)] as number) ^
-      (t[256 + ((b >>> 16) & 0xff)] as number) ^
-      (t[b >>> 24] as number);
-    i += 8;
-  }
-  return crcTail(t, data, i, end, crc);
-}
-
-/**
- * The last 0–7 bytes: one 4-byte step, then single bytes. Each single-byte step waits for
- * the previous one, and a tail of varying length is where mixed-size windows lost most.
- */
-function crcTail(t: Int32Array, data: Uint8Array, i: number, end: number, crc: number): number {
-  if (end - i >= 4) {
-    const a =
-      crc ^
-      ((data[i] as number) |
-        ((data[i + 1] as number) << 8) |
-        ((data[i + 2] as number) << 16) |
-        ((data[i + 3] as number) << 24));
-    crc =
-      (t[768 + (a & 0xff)] as number) ^
-      (t[512 + ((a >>> 8) & 0xff)] as number) ^
-      (t[256 + ((a >>> 16) & 0xff)] as number) ^
-      (t[a >>> 24] as number);
-    i += 4;
-  }
-  while (i < end) crc = (t[(crc ^ (data[i++] as number)) & 0xff] as number) ^ (crc >>> 8);
-  return ~crc >>> 0;
-}
+export { type CrcArena, crcKernelAvailable, createCrcArena, MAX_CRC_ARENA } from './crc-arena.js';
+export { type NativeCrc, setNativeCrc } from './crc-backends.js';
 
 export function crc32Js(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
   return crcJs(IEEE, data, start, end, seed);
@@ -175,23 +13,54 @@ export function crc32cJs(data: Uint8Array, start = 0, end = data.length, seed = 
   return crcJs(CASTAGNOLI, data, start, end, seed);
 }
 
-/** A native CRC over a whole buffer, continuing from `seed` (the previous CRC). */
-export type NativeCrc = (data: Uint8Array, seed: number) => number;
+/**
+ * Windows are copied into this scratch arena for the WebAssembly kernel, in pieces of at most
+ * its size. 64 KiB keeps a piece in L2 while it is copied and then read.
+ */
+const SCRATCH_BYTES = 65536;
+let scratch: ScratchKernel | null | undefined;
 
-interface CrcBackend {
-  native: NativeCrc | undefined;
-  /** Inputs of at least this many bytes go to the native backend. */
-  threshold: number;
+function crcKernel(castagnoli: boolean, data: Uint8Array, start: number, end: number, seed: number): number {
+  checkWindow(data, start, end);
+  if (scratch === undefined) scratch = createScratchKernel(SCRATCH_BYTES);
+  if (scratch === null) return crcJs(castagnoli ? CASTAGNOLI : IEEE, data, start, end, seed);
+  const { bytes, base } = scratch;
+  const fn = castagnoli ? scratch.crc32c : scratch.crc32;
+  if (end - start <= SCRATCH_BYTES) {
+    // A whole array is copied without a subarray view, which costs as much as the copy here.
+    bytes.set(start === 0 && end === data.length ? data : data.subarray(start, end));
+    return fn(base, end - start, seed) >>> 0;
+  }
+  let crc = seed;
+  for (let at = start; at < end; at += SCRATCH_BYTES) {
+    const stop = Math.min(end, at + SCRATCH_BYTES);
+    bytes.set(data.subarray(at, stop));
+    crc = fn(base, stop - at, crc);
+  }
+  return crc >>> 0;
 }
 
-const backends: { crc32: CrcBackend; crc32c: CrcBackend } = {
-  crc32: { native: undefined, threshold: Number.POSITIVE_INFINITY },
-  crc32c: { native: undefined, threshold: Number.POSITIVE_INFINITY },
-};
+/** CRC-32/IEEE through the WebAssembly kernel (one copy into its scratch memory); JS where unavailable. */
+export function crc32Wasm(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
+  return crcKernel(false, data, start, end, seed);
+}
 
-/** Installs a native backend (Node entry does this); `threshold` from the checksum benchmark. */
-export function setNativeCrc(which: 'crc32' | 'crc32c', native: NativeCrc | undefined, threshold: number): void {
-  backends[which] = { native, threshold: native ? threshold : Number.POSITIVE_INFINITY };
+/** CRC-32C through the WebAssembly kernel; same rules as `crc32Wasm`. */
+export function crc32cWasm(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
+  return crcKernel(true, data, start, end, seed);
+}
+
+/**
+ * Windows of at least this many bytes (and below the native threshold, or any size where no
+ * native backend is installed) go through the WebAssembly kernel; measured in
+ * `packages/core/bench/checksum.bench.ts`.
+ */
+export const KERNEL_CRC_FROM = 96;
+let kernelFrom = KERNEL_CRC_FROM;
+
+/** Moves (or, with `Infinity`, disables) the kernel threshold; for benchmarks and tests. */
+export function setKernelCrcThreshold(from: number): void {
+  kernelFrom = from;
 }
 
 /**
@@ -200,20 +69,28 @@ export function setNativeCrc(which: 'crc32' | 'crc32c', native: NativeCrc | unde
  * A window outside `data` throws `CORE_OUT_OF_RANGE`.
  */
 export function crc32(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
-  const b = backends.crc32;
-  if (end - start >= b.threshold && b.native) {
-    checkWindow(data, start, end);
-    return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
+  const n = end - start;
+  if (n >= kernelFrom) {
+    const b = backends.crc32;
+    if (n >= b.threshold && b.native) {
+      checkWindow(data, start, end);
+      return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
+    }
+    return crcKernel(false, data, start, end, seed);
   }
   return crcJs(IEEE, data, start, end, seed);
 }
 
 /** CRC-32C/Castagnoli of `data[start, end)`; check value crc32c("123456789") = 0xE3069283. Same rules as `crc32`. */
 export function crc32c(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
-  const b = backends.crc32c;
-  if (end - start >= b.threshold && b.native) {
-    checkWindow(data, start, end);
-    return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
+  const n = end - start;
+  if (n >= kernelFrom) {
+    const b = backends.crc32c;
+    if (n >= b.threshold && b.native) {
+      checkWindow(data, start, end);
+      return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
+    }
+    return crcKernel(true, data, start, end, seed);
   }
   return crcJs(CASTAGNOLI, data, start, end, seed);
 }

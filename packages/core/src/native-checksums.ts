@@ -5,18 +5,16 @@ import { type NativeCrc, setNativeCrc } from './crc.js';
 import { setSha256Backend } from './sha256.js';
 
 /**
- * Windows of at least this many bytes go to the native CRC (`@node-rs/crc32`); smaller ones
- * stay in JS. From `packages/core/bench/checksum.bench.ts` and `crc-variants.bench.ts` on the
- * 2-core reference machine (Node 20, CPU time per call so other load does not count): the JS
- * loop runs at ~0.9–1.1 GB/s on fixed-size windows; a native call on a window costs a fixed
- * ~200 ns (call plus `subarray`), then 4–5 GB/s (crc32c) or 8–12 GB/s (crc32). JS wins at
- * 64–128 B (native 0.3–0.8×), they are even near 200 B, and native wins from 256 B for both
- * CRCs (crc32 1.2×, crc32c 1.0–1.4×; 1.4–2× at 400 B, where session-store lines sit). On
- * records of varying size (what scanners see) the JS loop slows more than native does
- * (native 1.3× JS per record on 64–600 B records), which argues for the lower end. crc32 and
- * crc32c cross over at the same size within the noise, so they share one threshold.
+ * Windows of at least this many bytes go to the native CRC (`@node-rs/crc32`); from
+ * `KERNEL_CRC_FROM` (96 B) up to here they go through the WebAssembly kernel (one copy into
+ * its memory), below that the JS loop. From `packages/core/bench/checksum.bench.ts` on the
+ * 2-core reference machine (Node 20): a native call on a window costs a fixed ~200 ns (call
+ * plus `subarray`), then 4–5 GB/s (crc32c) or 8–12 GB/s (crc32); the kernel with its copy is
+ * 1.1–1.6× the JS loop at 96–128 B, 1.2–2.6× at 200–512 B and level with native at 256–512 B;
+ * from 1 KiB native wins (crc32 2.7× JS against the kernel's 1.3×). Scanners that read into a
+ * `CrcArena` skip the copy and run at 2–3.5× the JS loop at every record size.
  */
-export const NATIVE_CRC_THRESHOLD = 256;
+export const NATIVE_CRC_THRESHOLD = 512;
 
 const require = createRequire(import.meta.url);
 

@@ -3,7 +3,7 @@
 import { suite } from '@logspec/bench';
 import { crc32Js } from '@logspec/core';
 
-import { encodeFrame, encodeFrameInto, hotLayout, segmentLayout } from '../src/index.js';
+import { encodeFrame, encodeFrameInto, FrameBatch, hotLayout, segmentLayout } from '../src/index.js';
 
 /** LOGSPEC_BENCH_RECORD=0: a smoke run that does not append to bench-results/. */
 const record = process.env.LOGSPEC_BENCH_RECORD !== '0';
@@ -46,6 +46,13 @@ function segmentInto(): number {
   for (let i = 0; i < N; i++) at = encodeFrameInto(segmentLayout, payloads[i] as Uint8Array, out, at);
   return at;
 }
+const batch = new FrameBatch(hotLayout, N * (SIZE + 8));
+/** What the hot log writer does: frames encoded into its CRC-arena write buffer. */
+function hotBatch(): number {
+  batch.clear();
+  for (let i = 0; i < N; i++) batch.add(payloads[i] as Uint8Array);
+  return batch.length;
+}
 function hotFresh(): number {
   let n = 0;
   for (let i = 0; i < N; i++) n += encodeFrame(hotLayout, payloads[i] as Uint8Array).length;
@@ -57,6 +64,7 @@ await suite(`frame encode + CRC, ${N} × ${SIZE}-byte payloads`, {
   unit: 'frames',
   baseline: { name: 'copy + JS CRC loop (floor)', units: N, fn: copyAndCrc },
   cases: [
+    { name: 'FrameBatch.add(hotLayout) (CRC arena, CRC in place)', units: N, fn: hotBatch },
     { name: 'encodeFrameInto(hotLayout) into one buffer', units: N, fn: hotInto },
     { name: 'encodeFrameInto(segmentLayout) into one buffer', units: N, fn: segmentInto },
     { name: 'encodeFrame(hotLayout), fresh array each', units: N, fn: hotFresh },

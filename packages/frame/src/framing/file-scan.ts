@@ -1,4 +1,4 @@
-import { type FileHandle, readFully } from '@logspec/core';
+import { type CrcArena, createCrcArena, type FileHandle, readFully } from '@logspec/core';
 import { type FrameLayout, type FrameVisitor, type ScanStop, scanFrames } from './layout.js';
 
 /** Default read size of {@link scanFileFrames}: large reads amortise the syscall. */
@@ -15,6 +15,11 @@ export interface FileScanOptions {
   verifyCrc?: boolean;
   /** Reuse this buffer for reads (must be at least 1 byte; grown privately if a frame needs more). */
   buffer?: Uint8Array;
+  /**
+   * Reuse this CRC arena for reads (its bytes are the buffer; `buffer` is then ignored). By
+   * default the scan reads into an arena of its own, so every CRC is checked in place.
+   */
+  arena?: CrcArena;
 }
 
 /**
@@ -34,10 +39,13 @@ export function scanFileFrames(
   let end = opts.end ?? handle.size();
   if (end <= start) return { reason: 'end', offset: start };
   const chunkSize = Math.max(opts.chunkSize ?? DEFAULT_SCAN_CHUNK, layout.overhead);
-  let buf =
-    opts.buffer && opts.buffer.length >= layout.overhead
-      ? opts.buffer
-      : new Uint8Array(Math.min(chunkSize, end - start));
+  let arena: CrcArena | undefined =
+    opts.arena && opts.arena.bytes.length >= layout.overhead
+      ? opts.arena
+      : opts.buffer && opts.buffer.length >= layout.overhead
+        ? undefined
+        : createCrcArena(Math.min(chunkSize, end - start));
+  let buf = arena ? arena.bytes : (opts.buffer as Uint8Array);
   const verifyCrc = opts.verifyCrc ?? true;
   /** File position of `buf[0]`. */
   let bufPos = start;
@@ -50,7 +58,7 @@ export function scanFileFrames(
       // The file shrank under us: what is there is all there is.
       if (got < want) end = bufPos + filled;
     }
-    const stop = scanFrames(layout, buf, 0, filled, visit, { baseOffset: bufPos, verifyCrc });
+    const stop = scanFrames(layout, buf, 0, filled, visit, { baseOffset: bufPos, verifyCrc, arena });
     if (stop.reason !== 'torn' && stop.reason !== 'end') return stop;
     const atEof = bufPos + filled >= end;
     if (stop.reason === 'end') {
@@ -69,9 +77,10 @@ export function scanFileFrames(
     const keep = filled - (frameAt - bufPos);
     if (stop.needed > buf.length) {
       // Checked above against the file's end, so this allocation is backed by real bytes.
-      const big = new Uint8Array(stop.needed);
-      big.set(buf.subarray(frameAt - bufPos, filled));
-      buf = big;
+      // A new arena rather than a grown one: growing would detach views the visitor kept.
+      arena = createCrcArena(stop.needed);
+      arena.bytes.set(buf.subarray(frameAt - bufPos, filled));
+      buf = arena.bytes;
     } else {
       buf.copyWithin(0, frameAt - bufPos, filled);
     }

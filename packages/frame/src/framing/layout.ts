@@ -1,4 +1,4 @@
-import { crc32 } from '@logspec/core';
+import { type CrcArena, crc32 } from '@logspec/core';
 
 /**
  * Where a frame keeps its length and its CRC-32/IEEE (always over the payload only).
@@ -66,7 +66,9 @@ export function encodeFrameInto(layout: FrameLayout, payload: Uint8Array, out: U
     lastView = new DataView(out.buffer, out.byteOffset, out.byteLength);
     lastOut = out;
   }
-  layout.writeEnvelope(lastView, at, payload.length, crc32(out, start, start + payload.length));
+  // The CRC of the payload array itself: a whole array reaches the CRC kernel without a
+  // subarray view (same bytes as the window just written).
+  layout.writeEnvelope(lastView, at, payload.length, crc32(payload, 0, payload.length));
   return start + payload.length + layout.trailerSize;
 }
 
@@ -107,10 +109,12 @@ export function scanFrames(
   start: number,
   end: number,
   visit: FrameVisitor,
-  opts: { baseOffset?: number; verifyCrc?: boolean } = {},
+  opts: { baseOffset?: number; verifyCrc?: boolean; arena?: CrcArena } = {},
 ): ScanStop {
   const base = opts.baseOffset ?? 0;
   const verify = opts.verifyCrc ?? true;
+  // Bytes that live in a CRC arena are checked in place by its kernel, without a copy.
+  const arena = opts.arena !== undefined && opts.arena.bytes === bytes ? opts.arena : undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hs = layout.headerSize;
   const ov = layout.overhead;
@@ -124,7 +128,7 @@ export function scanFrames(
     const pe = ps + len;
     if (verify) {
       const stored = layout.storedCrc(view, pos, len);
-      const computed = crc32(bytes, ps, pe);
+      const computed = arena !== undefined ? arena.crc32(ps, pe) : crc32(bytes, ps, pe);
       if (stored !== computed) return { reason: 'crc_mismatch', offset: base + pos, stored, computed };
     }
     const next = pe + layout.trailerSize;

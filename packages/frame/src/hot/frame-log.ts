@@ -1,6 +1,7 @@
 import {
   CoreCode,
   crc32,
+  createCrcArena,
   dirname,
   type FileHandle,
   type Fs,
@@ -86,7 +87,8 @@ export class HotFrameLog {
   private unsyncedFrames = 0;
   private readonly syncBytes: number;
   private readonly syncFrames: number;
-  private writeBuf = new Uint8Array(64 * 1024);
+  /** The write buffer lives in a CRC arena: each frame's CRC is computed in place. */
+  private writeArena = createCrcArena(64 * 1024);
   private failed: unknown;
 
   private constructor(
@@ -230,18 +232,20 @@ export class HotFrameLog {
   /** Writes length and CRC around the payload of `len` bytes at `buf[at + 4…]`; returns the frame's end. */
   private seal(view: DataView, buf: Uint8Array, at: number, len: number): number {
     if (len > 0xffffffff) throw hotframeError(HotCode.FRAME_TOO_LARGE, 'payload longer than a u32 length');
-    hotLayout.writeEnvelope(view, at, len, crc32(buf, at + 4, at + 4 + len));
+    const arena = this.writeArena;
+    const crc = buf === arena.bytes ? arena.crc32(at + 4, at + 4 + len) : crc32(buf, at + 4, at + 4 + len);
+    hotLayout.writeEnvelope(view, at, len, crc);
     return at + hotLayout.overhead + len;
   }
 
   private reserve(n: number): Uint8Array {
     this.live();
-    if (this.writeBuf.length < n) {
-      let cap = this.writeBuf.length;
+    if (this.writeArena.bytes.length < n) {
+      let cap = this.writeArena.bytes.length;
       while (cap < n) cap *= 2;
-      this.writeBuf = new Uint8Array(cap);
+      this.writeArena = createCrcArena(cap);
     }
-    return this.writeBuf;
+    return this.writeArena.bytes;
   }
 
   private commit(buf: Uint8Array, n: number, frames: number): void {
