@@ -2,7 +2,7 @@ import { createScratchKernel, type ScratchKernel } from './crc-arena.js';
 import { backends } from './crc-backends.js';
 import { CASTAGNOLI, checkWindow, crcJs, IEEE } from './crc-js.js';
 
-export { type CrcArena, crcKernelAvailable, createCrcArena, MAX_CRC_ARENA } from './crc-arena.js';
+export { ARENA_SCAN_FROM, type CrcArena, crcKernelAvailable, createCrcArena, MAX_CRC_ARENA } from './crc-arena.js';
 export { type NativeCrc, setNativeCrc } from './crc-backends.js';
 
 export function crc32Js(data: Uint8Array, start = 0, end = data.length, seed = 0): number {

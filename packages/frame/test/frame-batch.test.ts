@@ -1,7 +1,16 @@
-import { CoreCode, isLogspecError } from '@logspec/core';
+import { ARENA_SCAN_FROM, CoreCode, createCrcArena, type FileHandle, isLogspecError } from '@logspec/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, FrameBatch, hotLayout, scanFrames, segmentLayout } from '../src/index.js';
+import {
+  encodeFrame,
+  FrameBatch,
+  type FrameLayout,
+  hotLayout,
+  type ScanStop,
+  scanFileFrames,
+  scanFrames,
+  segmentLayout,
+} from '../src/index.js';
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -66,4 +75,67 @@ describe('FrameBatch', () => {
     expect(isLogspecError(caught, CoreCode.OUT_OF_RANGE)).toBe(true);
     expect(batch.count).toBe(1);
   });
+});
+
+function memHandle(bytes: Uint8Array): FileHandle {
+  return {
+    path: 'mem',
+    read(buf, offset, length, position) {
+      const n = Math.max(0, Math.min(length, bytes.length - position));
+      buf.set(bytes.subarray(position, position + n), offset);
+      return n;
+    },
+    size: () => bytes.length,
+    write: () => 0,
+    append: () => 0,
+    truncate: () => {},
+    fsync: () => {},
+    fdatasync: () => {},
+    close: () => {},
+  };
+}
+
+/** Frames of 0 B to 300 KiB (one larger than the scan's chunk), past ARENA_SCAN_FROM in total. */
+function bigLog(layout: FrameLayout): Uint8Array {
+  const batch = new FrameBatch(layout);
+  let i = 0;
+  while (batch.length < ARENA_SCAN_FROM + 200_000) {
+    const size = i === 7 ? 300_000 : (Math.imul(i, 2654435761) >>> 0) % 5000;
+    batch.add(new Uint8Array(size).map((_, k) => (k * 7 + i) & 0xff));
+    i++;
+  }
+  return batch.bytes.slice();
+}
+
+/** Each frame's offset, length and first payload byte, and how the scan stopped. */
+function frameList(scan: (visit: (s: number, e: number, at: number, b: Uint8Array) => void) => ScanStop): {
+  frames: [number, number, number][];
+  stop: ScanStop;
+} {
+  const frames: [number, number, number][] = [];
+  const stop = scan((s, e, at, b) => {
+    frames.push([at, e - s, b[s] ?? -1]);
+  });
+  return { frames, stop };
+}
+
+describe('scanFileFrames over a CRC arena (scans of ARENA_SCAN_FROM bytes and more)', () => {
+  for (const layout of [hotLayout, segmentLayout]) {
+    it(`${layout.name}: same frames and stops as the in-memory scan, with chunk cuts, a frame larger than the chunk, and damage`, () => {
+      const clean = bigLog(layout);
+      const damaged = clean.slice();
+      const at = Math.floor(clean.length * 0.7);
+      damaged[at] = (damaged[at] as number) ^ 0x10;
+      const torn = clean.subarray(0, clean.length - 3);
+      for (const bytes of [clean, damaged, torn]) {
+        const want = frameList((v) => scanFrames(layout, bytes, 0, bytes.length, v));
+        const got = frameList((v) => scanFileFrames(memHandle(bytes), layout, v, { chunkSize: 256 * 1024 }));
+        const given = createCrcArena(100_000);
+        const viaArena = frameList((v) => scanFileFrames(memHandle(bytes), layout, v, { arena: given }));
+        expect(got).toEqual(want);
+        expect(viaArena).toEqual(want);
+      }
+      expect(frameList((v) => scanFrames(layout, damaged, 0, damaged.length, v)).stop.reason).toBe('crc_mismatch');
+    });
+  }
 });

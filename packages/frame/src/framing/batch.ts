@@ -60,7 +60,11 @@ export class FrameBatch {
     const bytes = this.#room(this.layout.overhead + maxPayload);
     const pe = fill(bytes, ps);
     if (!(pe >= ps && pe <= ps + maxPayload))
-      throw new LogspecError('core', CoreCode.OUT_OF_RANGE, `encoder wrote ${pe - ps} bytes, more than its bound ${maxPayload}`);
+      throw new LogspecError(
+        'core',
+        CoreCode.OUT_OF_RANGE,
+        `encoder wrote ${pe - ps} bytes, more than its bound ${maxPayload}`,
+      );
     this.#seal(at, pe - ps);
     return at;
   }

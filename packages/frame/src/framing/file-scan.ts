@@ -1,4 +1,4 @@
-import { type CrcArena, createCrcArena, type FileHandle, readFully } from '@logspec/core';
+import { ARENA_SCAN_FROM, type CrcArena, createCrcArena, type FileHandle, readFully } from '@logspec/core';
 import { type FrameLayout, type FrameVisitor, type ScanStop, scanFrames } from './layout.js';
 
 /** Default read size of {@link scanFileFrames}: large reads amortise the syscall. */
@@ -17,7 +17,8 @@ export interface FileScanOptions {
   buffer?: Uint8Array;
   /**
    * Reuse this CRC arena for reads (its bytes are the buffer; `buffer` is then ignored). By
-   * default the scan reads into an arena of its own, so every CRC is checked in place.
+   * default a scan of at least `ARENA_SCAN_FROM` bytes reads into an arena of its own, so
+   * every CRC is checked in place; shorter scans read into a plain buffer.
    */
   arena?: CrcArena;
 }
@@ -39,13 +40,14 @@ export function scanFileFrames(
   let end = opts.end ?? handle.size();
   if (end <= start) return { reason: 'end', offset: start };
   const chunkSize = Math.max(opts.chunkSize ?? DEFAULT_SCAN_CHUNK, layout.overhead);
-  let arena: CrcArena | undefined =
-    opts.arena && opts.arena.bytes.length >= layout.overhead
-      ? opts.arena
-      : opts.buffer && opts.buffer.length >= layout.overhead
-        ? undefined
-        : createCrcArena(Math.min(chunkSize, end - start));
-  let buf = arena ? arena.bytes : (opts.buffer as Uint8Array);
+  let arena: CrcArena | undefined;
+  let buf: Uint8Array;
+  if (opts.arena && opts.arena.bytes.length >= layout.overhead) arena = opts.arena;
+  else if (!(opts.buffer && opts.buffer.length >= layout.overhead) && end - start >= ARENA_SCAN_FROM)
+    arena = createCrcArena(Math.min(chunkSize, end - start));
+  if (arena) buf = arena.bytes;
+  else if (opts.buffer && opts.buffer.length >= layout.overhead) buf = opts.buffer;
+  else buf = new Uint8Array(Math.min(chunkSize, end - start));
   const verifyCrc = opts.verifyCrc ?? true;
   /** File position of `buf[0]`. */
   let bufPos = start;
@@ -77,10 +79,11 @@ export function scanFileFrames(
     const keep = filled - (frameAt - bufPos);
     if (stop.needed > buf.length) {
       // Checked above against the file's end, so this allocation is backed by real bytes.
-      // A new arena rather than a grown one: growing would detach views the visitor kept.
-      arena = createCrcArena(stop.needed);
-      arena.bytes.set(buf.subarray(frameAt - bufPos, filled));
-      buf = arena.bytes;
+      // Checked above against the file's end, so this allocation is backed by real bytes. A
+      // new arena rather than a grown one: growing would detach views the visitor kept.
+      const big = arena ? (arena = createCrcArena(stop.needed)).bytes : new Uint8Array(stop.needed);
+      big.set(buf.subarray(frameAt - bufPos, filled));
+      buf = big;
     } else {
       buf.copyWithin(0, frameAt - bufPos, filled);
     }
