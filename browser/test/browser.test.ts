@@ -171,6 +171,9 @@ describe('headless Chromium', () => {
     const { checks } = await inChromium(core as Loaded, new Map());
     expect(checks['crc32 check value']).toEqual({ ok: 'cbf43926' });
     expect(checks['crc32c check value']).toEqual({ ok: 'e3069283' });
+    // Chromium compiles the kernel (no fallback to the JS loop), and agrees with Node's paths.
+    expect(checks['WebAssembly CRC kernel']).toEqual({ ok: 'true' });
+    expect((checks['CrcArena in place, 200 B and 100 KiB'] as { ok: string }).ok.startsWith('true ')).toBe(true);
     expect(checks['sha256 check value']).toEqual({
       ok: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     });
