@@ -12,3 +12,4 @@ export * from './hot/frames.js';
 export * from './hot/header.js';
 export * from './hot/record.js';
 export * from './hot/record-json.js';
+export * from './hot/view.js';

@@ -17,44 +17,13 @@ import {
   recordFromJson,
   recordToJson,
 } from '../src/index.js';
+import { recordArb } from './arbitraries.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const log = JSON.parse(
   readFileSync(join(here, '../../../conformance/golden/hotlog/original-kaizen-rkyv-0.8.16/log.json'), 'utf8'),
 ) as { events: Record<string, unknown>[] };
 const ref = (i: number) => hexDecode(log.events[i]?.archive_hex as string);
-
-/** Strings around the 8-byte inline limit, in 1–4-byte UTF-8, sometimes long. */
-const str = fc.oneof(
-  { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 10 }) },
-  { weight: 2, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 7, maxLength: 10 }) },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
-);
-const u32 = fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: null });
-export const recordArb: fc.Arbitrary<HotEventRecord> = fc.record({
-  sessionId: str,
-  seq: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-  tsMs: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-  tsExact: fc.boolean(),
-  kind: fc.oneof(fc.constantFrom('ToolCall', 'ToolResult', 'Message', 'Error', 'Cost', 'Hook', 'Lifecycle'), str),
-  source: fc.oneof(fc.constantFrom('Tail', 'Hook', 'Proxy'), str),
-  tool: fc.option(str, { nil: null }),
-  toolCallId: fc.option(str, { nil: null }),
-  tokensIn: u32,
-  tokensOut: u32,
-  reasoningTokens: u32,
-  costUsdE6: fc.option(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), { nil: null }),
-  stopReason: fc.option(str, { nil: null }),
-  latencyMs: u32,
-  ttftMs: u32,
-  retryCount: fc.option(fc.integer({ min: 0, max: 0xffff }), { nil: null }),
-  contextUsedTokens: u32,
-  contextMaxTokens: u32,
-  cacheCreationTokens: u32,
-  cacheReadTokens: u32,
-  systemPromptTokens: u32,
-  payloadJson: fc.oneof(str, fc.json()),
-});
 
 function code(f: () => unknown): string {
   try {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { NodeFs } from '@logspec/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  accessRecord,
   decodeFrames,
   decodeRecord,
   encodeFrame,
@@ -53,6 +54,19 @@ describe('README examples run as written', () => {
     expect(decodeRecord(encodeRecord(ev), { mode: 'strict' })).toEqual(ev);
     expect(toEvent(rec, 'strict').kind).toBe('ToolCall');
     expect(toEvent({ ...rec, kind: 'SomethingElse' }, 'compatible').kind).toBe('Message');
+  });
+
+  it('reading in place', () => {
+    const bytes = encodeRecord(makeEvent({ sessionId: 's1', seq: 7n, tsMs: 1n, kind: 'ToolCall', tool: 'bash' }));
+    const view = accessRecord(bytes);
+    expect([view.kind, view.tool, view.seq]).toEqual(['ToolCall', 'bash', 7n]);
+    expect(view.tokensIn).toBe(null);
+    const rec = view.toRecord();
+    expect(rec).toEqual(decodeRecord(bytes));
+    expect(JSON.parse(JSON.stringify(view))).toEqual(recordToJson(rec));
+    const image = new Uint8Array(bytes.length + 16);
+    image.set(bytes, 16);
+    expect(accessRecord(image, 16, 16 + bytes.length, { position: 16 }).toRecord()).toEqual(rec);
   });
 
   it('store', () => {
