@@ -9,6 +9,7 @@ import {
   decodeRecord,
   encodeFrame,
   encodeRecord,
+  FrameBatch,
   FrameDecoder,
   hotLayout,
   makeEvent,
@@ -38,6 +39,20 @@ describe('README examples run as written', () => {
     expect(got.map((f) => [...f.payload])).toEqual([[1, 2, 3]]);
     expect(d.status).toEqual({ state: 'complete', offset: 11 });
     expect(decodeFrames(hotLayout, [bytes]).end).toEqual({ state: 'complete', offset: 17 });
+  });
+
+  it('frame batches', () => {
+    const batch = new FrameBatch(hotLayout);
+    batch.add(new TextEncoder().encode('123456789'));
+    const at = batch.addEncoded(16, (out, p) => {
+      out.set([1, 2, 3], p);
+      return p + 3;
+    });
+    expect([at, batch.count, batch.length]).toEqual([17, 2, 28]);
+    expect([...batch.bytes.subarray(0, 4)]).toEqual([9, 0, 0, 0]);
+    expect(new DataView(batch.bytes.buffer, batch.bytes.byteOffset).getUint32(13, true)).toBe(0xcbf43926);
+    batch.clear();
+    expect(batch.length).toBe(0);
   });
 
   it('events', () => {
