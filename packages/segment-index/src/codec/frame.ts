@@ -1,5 +1,6 @@
 import { crc32 } from '@logspec/core';
 import { segmentLayout } from '@logspec/frame';
+import { appendPreparedFrame, FrameBuffer } from './batch-encoder.js';
 import { SegCode, segError } from './errors.js';
 import {
   type DecodeMessageOptions,
@@ -7,7 +8,6 @@ import {
   type Message,
   type PreparedMessage,
   prepareMessage,
-  writePrepared,
 } from './message.js';
 
 /** `crc u32 BE · len u32 BE` before each payload. */
@@ -25,19 +25,13 @@ export function encodeFrames(prepared: readonly PreparedMessage[]): { bytes: Uin
     if (p.size > MAX_PAYLOAD) throw segError(SegCode.FRAME_TOO_LARGE, `payload of ${p.size} bytes exceeds u32`);
     total += FRAME_HEADER_SIZE + p.size;
   }
-  const bytes = new Uint8Array(total);
-  const view = new DataView(bytes.buffer);
+  const buf = new FrameBuffer(total);
   const starts: number[] = new Array(prepared.length);
-  let at = 0;
   for (let i = 0; i < prepared.length; i++) {
-    const p = prepared[i] as PreparedMessage;
-    starts[i] = at;
-    const ps = at + FRAME_HEADER_SIZE;
-    const pe = writePrepared(p, bytes, ps);
-    segmentLayout.writeEnvelope(view, at, pe - ps, crc32(bytes, ps, pe));
-    at = pe;
+    starts[i] = buf.length;
+    appendPreparedFrame(buf, prepared[i] as PreparedMessage);
   }
-  return { bytes, starts };
+  return { bytes: buf.bytes, starts };
 }
 
 /** One frame holding `message`: what `Segment::append` writes for it. */

@@ -36,21 +36,33 @@ export function decodeIndexEntries(bytes: Uint8Array): IndexEntry[] {
   return out;
 }
 
-export function encodeIndexEntry(out: Uint8Array, at: number, relativeOffset: number, position: number): void {
+const TWO_32 = 2 ** 32;
+
+/**
+ * A 64-bit big-endian integer from a double (exact below 2^53): two 32-bit stores, where
+ * `setBigInt64` would need a bigint per entry. Negative values come out in two's complement.
+ */
+function setInt64(v: DataView, at: number, x: number): void {
+  const hi = Math.floor(x / TWO_32);
+  v.setInt32(at, hi, false);
+  v.setUint32(at + 4, x - hi * TWO_32, false);
+}
+
+function writeIndexEntry(v: DataView, at: number, relativeOffset: number, position: number): void {
   if (!Number.isInteger(relativeOffset) || relativeOffset < 0 || relativeOffset > MAX_RELATIVE_OFFSET) {
     throw segError(SegCode.RELATIVE_OFFSET_OVERFLOW, `relative offset ${relativeOffset} does not fit u32`);
   }
-  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
   v.setUint32(at, relativeOffset, false);
-  v.setBigUint64(at + 4, BigInt(position), false);
+  setInt64(v, at + 4, position);
 }
 
 export function encodeIndexEntries(
   entries: readonly { relativeOffset: number; position: number | bigint }[],
 ): Uint8Array {
   const out = new Uint8Array(entries.length * INDEX_ENTRY_SIZE);
+  const v = new DataView(out.buffer);
   entries.forEach((e, i) => {
-    encodeIndexEntry(out, i * INDEX_ENTRY_SIZE, e.relativeOffset, Number(e.position));
+    writeIndexEntry(v, i * INDEX_ENTRY_SIZE, e.relativeOffset, Number(e.position));
   });
   return out;
 }
@@ -68,14 +80,14 @@ export function decodeTimeIndexEntries(bytes: Uint8Array): TimeIndexEntry[] {
   return out;
 }
 
-export function encodeTimeIndexEntry(
+function writeTimeIndexEntry(
   out: Uint8Array,
+  v: DataView,
   at: number,
   maxTimestampMs: number,
   relativeOffset: number,
 ): void {
-  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  v.setBigInt64(at, BigInt(maxTimestampMs), false);
+  setInt64(v, at, maxTimestampMs);
   v.setUint32(at + 8, relativeOffset, false);
   v.setUint32(at + 12, crc32(out, at, at + 12), false);
 }
@@ -158,8 +170,9 @@ export class OffsetIndex {
 
   toBytes(from = 0, to = this.length): Uint8Array {
     const out = new Uint8Array((to - from) * INDEX_ENTRY_SIZE);
+    const v = new DataView(out.buffer);
     for (let i = from; i < to; i++) {
-      encodeIndexEntry(out, (i - from) * INDEX_ENTRY_SIZE, this.rel[i] as number, this.pos[i] as number);
+      writeIndexEntry(v, (i - from) * INDEX_ENTRY_SIZE, this.rel[i] as number, this.pos[i] as number);
     }
     return out;
   }
@@ -216,8 +229,9 @@ export class TimeIndex {
 
   toBytes(from = 0, to = this.length): Uint8Array {
     const out = new Uint8Array((to - from) * TIME_INDEX_ENTRY_SIZE);
+    const v = new DataView(out.buffer);
     for (let i = from; i < to; i++) {
-      encodeTimeIndexEntry(out, (i - from) * TIME_INDEX_ENTRY_SIZE, this.ts[i] as number, this.rel[i] as number);
+      writeTimeIndexEntry(out, v, (i - from) * TIME_INDEX_ENTRY_SIZE, this.ts[i] as number, this.rel[i] as number);
     }
     return out;
   }

@@ -217,14 +217,24 @@ export class Partition {
 
   /** Appends one message at the next offset; returns that offset. */
   append(message: NewMessage): bigint {
-    const offset = this.next;
-    this.appendAt(offset, this.withDefaults(message, offset));
-    return offset;
+    return this.appendBatch([message]);
   }
 
-  /** Appends messages at consecutive offsets; returns the first one's offset. */
+  /**
+   * Appends messages at consecutive offsets; returns the first one's offset. When the batch
+   * goes whole into the active segment (the common case) its frames are encoded straight into
+   * the segment's write buffer; otherwise it is split and rolled as `appendBatchAt` does.
+   */
   appendBatch(messages: readonly NewMessage[]): bigint {
+    this.writable();
     const first = this.next;
+    const n = messages.length;
+    if (n > 0 && this.fitsWhole(messages, first)) {
+      this.active.appendMessages(messages, first, this.now);
+      this.next = first + BigInt(n);
+      if (this.durability === 'every-append') this.active.flush();
+      return first;
+    }
     let o = first;
     const items = messages.map((m) => {
       const offset = o++;
@@ -232,6 +242,26 @@ export class Partition {
     });
     this.appendBatchAt(items);
     return first;
+  }
+
+  /**
+   * Whether `appendBatchAt` would put the whole batch at `first`… into the active segment: no
+   * roll before it (size, relative offsets) and no split, which by its rule (each message
+   * estimated as `value.len() + 100`) happens only when a batch of two or more exceeds the room left.
+   */
+  private fitsWhole(messages: readonly NewMessage[], first: bigint): boolean {
+    const active = this.active;
+    if (active.size >= this.maxSegmentBytes || !active.fits(first + BigInt(messages.length - 1))) return false;
+    if (messages.length === 1) return true;
+    const room = this.maxSegmentBytes - active.size;
+    let estimate = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const v = (messages[i] as NewMessage).value;
+      // Invalid values take the general path, which reports them.
+      if (!(v instanceof Uint8Array)) return false;
+      estimate += v.length + 100;
+    }
+    return estimate <= room;
   }
 
   /**

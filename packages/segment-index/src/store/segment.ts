@@ -1,7 +1,8 @@
 import { type FileHandle, type Fs, isErrno, joinPath, LogspecError, readFully, writeFully } from '@logspec/core';
 import { scanFileFrames, segmentLayout } from '@logspec/frame';
+import { appendMessageFrame, appendPreparedFrame, FrameBuffer, type MessageFields } from '../codec/batch-encoder.js';
 import { SegCode, segError } from '../codec/errors.js';
-import { encodeFrames, FRAME_HEADER_SIZE } from '../codec/frame.js';
+import { FRAME_HEADER_SIZE } from '../codec/frame.js';
 import {
   INDEX_ENTRY_SIZE,
   INDEX_INTERVAL_BYTES,
@@ -24,7 +25,10 @@ import {
   scanSegment,
   timestampBounds,
 } from '../codec/segment-scan.js';
-import { timestampMillisNumber } from '../codec/timestamp.js';
+import { type Timestamp, timestampMillisNumber } from '../codec/timestamp.js';
+
+/** A message for `Segment.appendMessages`: fields with the original's defaults, timestamp optional. */
+export type MessageToAppend = MessageFields & { timestamp?: Timestamp };
 
 export interface SegmentOptions {
   /** Keep a `.timeindex` (logspec; default true). The original neither writes nor reads it. */
@@ -64,6 +68,9 @@ export interface RecoveryReport {
 }
 
 const DEFAULT_WRITE_BUFFER = 64 << 10;
+/** The write buffer is kept between batches up to this size (or 4 write buffers, if larger). */
+const KEEP_BUFFER_BYTES = 1 << 20;
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /** Time index value for "no decodable message up to here": below every real timestamp. */
 const NO_TIMESTAMP = Number.MIN_SAFE_INTEGER;
 
@@ -104,8 +111,8 @@ export class Segment {
   private indexFile: FileHandle | undefined;
   private timeFile: FileHandle | undefined;
   private fileSize: number;
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
+  /** Frames appended and not yet written to the log (the original's `BufWriter`). */
+  private readonly pending = new FrameBuffer();
   private readonly writeBuffer: number;
   private readonly syncEveryAppend: boolean;
   private readonly index: OffsetIndex;
@@ -245,7 +252,9 @@ export class Segment {
           const ms = timestampMillisNumber(m.timestamp);
           if (ms > running) running = ms;
         }
-        if (at !== start || j < 0) this.indexRule(at, m?.offset, running);
+        if ((at !== start || j < 0) && this.indexDue(at)) {
+          this.addIndexEntry(at, m ? Number(m.offset - this.baseOffset) : undefined, running);
+        }
       },
       { start, end: this.fileSize },
     );
@@ -344,29 +353,27 @@ export class Segment {
     this.indexesUnsynced = true;
   }
 
-  /** The original's sparse rule, plus the paired time index entry. */
-  private indexRule(position: number, offset: bigint | undefined, runningMax: number): void {
-    if (position === 0 || position - this.lastIndexPosition >= INDEX_INTERVAL_BYTES) {
-      // An undecodable frame still gets its entry (its offset unknown: reuse the previous one).
-      const rel =
-        offset !== undefined
-          ? Number(offset - this.baseOffset)
-          : this.index.length > 0
-            ? (this.index.rel[this.index.length - 1] as number)
-            : 0;
-      // The time index follows only while it pairs entry for entry and the running max is known.
-      const paired = this.time !== undefined && this.maxTsKnown && this.time.length === this.index.length;
-      this.index.push(rel, position);
-      if (paired) this.time?.push(runningMax === Number.NEGATIVE_INFINITY ? NO_TIMESTAMP : runningMax, rel);
-      this.lastIndexPosition = position;
-    }
+  /** The original's sparse rule: the first frame, and every frame ≥ 4 KiB after the last indexed one. */
+  private indexDue(position: number): boolean {
+    return position === 0 || position - this.lastIndexPosition >= INDEX_INTERVAL_BYTES;
+  }
+
+  /** An index entry for the frame at `position` (due by `indexDue`), plus the paired time index entry. */
+  private addIndexEntry(position: number, rel: number | undefined, runningMax: number): void {
+    // An undecodable frame still gets its entry (its offset unknown: reuse the previous one).
+    const r = rel ?? (this.index.length > 0 ? (this.index.rel[this.index.length - 1] as number) : 0);
+    // The time index follows only while it pairs entry for entry and the running max is known.
+    const paired = this.time !== undefined && this.maxTsKnown && this.time.length === this.index.length;
+    this.index.push(r, position);
+    if (paired) this.time?.push(runningMax === Number.NEGATIVE_INFINITY ? NO_TIMESTAMP : runningMax, r);
+    this.lastIndexPosition = position;
   }
 
   // ---- writing -----------------------------------------------------------------------
 
   /** Bytes in the segment, buffered ones included (the original's `current_size`). */
   get size(): number {
-    return this.fileSize + this.pendingBytes;
+    return this.fileSize + this.pending.length;
   }
 
   /** Highest offset written (null when empty). */
@@ -429,40 +436,93 @@ export class Segment {
     return this.appendPrepared(prepared);
   }
 
-  /** Appends messages whose offsets were already checked (the partition's fast path). */
+  /** Appends messages whose offsets were already checked (the partition's general path). */
   appendPrepared(prepared: readonly PreparedMessage[]): number[] {
-    const { bytes, starts } = encodeFrames(prepared);
-    const base = this.size;
-    const positions = new Array<number>(starts.length);
-    let running = this.maxTs ?? Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < starts.length; i++) {
-      const p = prepared[i] as PreparedMessage;
-      const position = base + (starts[i] as number);
-      positions[i] = position;
-      if (this.maxTsKnown || this.time) {
-        const ms = timestampMillisNumber(p.message.timestamp);
-        if (ms > running) running = ms;
+    this.writable();
+    const buf = this.pending;
+    const from = buf.length;
+    const positions = new Array<number>(prepared.length);
+    try {
+      for (let i = 0; i < prepared.length; i++) {
+        positions[i] = this.fileSize + buf.length;
+        appendPreparedFrame(buf, prepared[i] as PreparedMessage);
       }
-      this.indexRule(position, p.message.offset, running);
+    } catch (e) {
+      buf.truncate(from);
+      throw e;
     }
-    if (this.maxTsKnown) this.maxTs = running === Number.NEGATIVE_INFINITY ? undefined : running;
-    this.last = (prepared[prepared.length - 1] as PreparedMessage).message.offset;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
+    let running = this.maxTs ?? Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < prepared.length; i++) {
+      const m = (prepared[i] as PreparedMessage).message;
+      const ms = timestampMillisNumber(m.timestamp);
+      if (ms > running) running = ms;
+      const position = positions[i] as number;
+      if (this.indexDue(position)) this.addIndexEntry(position, Number(m.offset - this.baseOffset), running);
+    }
+    this.appended(running, (prepared[prepared.length - 1] as PreparedMessage).message.offset);
+    return positions;
+  }
+
+  /**
+   * Appends `messages` at offsets `first`, `first + 1`, … (the partition's batch path): each
+   * frame is validated and encoded straight into the write buffer (the bytes `appendBatch`
+   * writes for the same messages), with no per-message allocation and no bigint arithmetic
+   * below 2^53. All or nothing: a message that fails validation leaves the segment as it was.
+   * A message without a timestamp gets `now()`.
+   */
+  appendMessages(messages: readonly MessageToAppend[], first: bigint, now: () => Timestamp): void {
+    this.writable();
+    const n = messages.length;
+    if (n === 0) return;
+    const lastOffset = first + BigInt(n - 1);
+    this.checkOffset(first, this.lastOffset());
+    this.checkOffset(lastOffset, null);
+    const buf = this.pending;
+    const from = buf.length;
+    const indexFrom = this.index.length;
+    const timeFrom = this.time?.length ?? 0;
+    const lastIndexFrom = this.lastIndexPosition;
+    const fileSize = this.fileSize;
+    const rel = Number(first - this.baseOffset);
+    const firstNumber = lastOffset <= MAX_SAFE_BIG ? Number(first) : -1;
+    let running = this.maxTs ?? Number.NEGATIVE_INFINITY;
+    try {
+      for (let i = 0; i < n; i++) {
+        const m = messages[i] as MessageToAppend;
+        const position = fileSize + buf.length;
+        const offset = firstNumber >= 0 ? firstNumber + i : first + BigInt(i);
+        const ms = appendMessageFrame(buf, m, m.timestamp ?? now(), offset);
+        if (ms > running) running = ms;
+        if (this.indexDue(position)) this.addIndexEntry(position, rel + i, running);
+      }
+    } catch (e) {
+      buf.truncate(from);
+      this.index.truncate(indexFrom);
+      this.time?.truncate(timeFrom);
+      this.lastIndexPosition = lastIndexFrom;
+      throw e;
+    }
+    this.appended(running, lastOffset);
+  }
+
+  /** Bookkeeping after frames were added to the write buffer; writes or syncs as the policy says. */
+  private appended(runningMax: number, lastOffset: bigint): void {
+    if (this.maxTsKnown) this.maxTs = runningMax === Number.NEGATIVE_INFINITY ? undefined : runningMax;
+    this.last = lastOffset;
     this.unsynced = true;
     if (this.syncEveryAppend) this.flush();
-    else if (this.pendingBytes >= this.writeBuffer) this.drain();
-    return positions;
+    else if (this.pending.length >= this.writeBuffer) this.drain();
   }
 
   /** Writes buffered frames to the file (not yet durable). */
   private drain(): void {
-    if (this.pendingBytes === 0) return;
-    const chunk = this.pending.length === 1 ? (this.pending[0] as Uint8Array) : concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    writeFully(this.log, chunk, this.fileSize);
-    this.fileSize += chunk.length;
+    const n = this.pending.length;
+    if (n === 0) return;
+    const bytes = this.pending.bytes;
+    // Emptied first, as before: after a failed write the frames are not retried.
+    this.pending.clear(Math.max(KEEP_BUFFER_BYTES, 4 * this.writeBuffer));
+    writeFully(this.log, bytes, this.fileSize, 0, n);
+    this.fileSize += n;
   }
 
   /**
@@ -494,6 +554,8 @@ export class Segment {
    */
   seal(): void {
     this.flush();
+    // Nothing is appended to a sealed segment: let its write buffer go.
+    this.pending.clear(0);
     if (this.indexesUnsynced) {
       this.indexFile?.fsync();
       this.timeFile?.fsync();
@@ -503,7 +565,7 @@ export class Segment {
 
   /** True when appends since the last flush are not durable yet. */
   get dirty(): boolean {
-    return this.unsynced || this.pendingBytes > 0 || this.index.length > this.indexOnDisk;
+    return this.unsynced || this.pending.length > 0 || this.index.length > this.indexOnDisk;
   }
 
   // ---- reading -----------------------------------------------------------------------
@@ -662,8 +724,7 @@ export class Segment {
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.pending.clear(0);
     for (const h of [this.log, this.indexFile, this.timeFile]) {
       try {
         h?.close();
@@ -684,16 +745,6 @@ export class Segment {
       }
     }
   }
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
