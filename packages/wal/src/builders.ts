@@ -2,9 +2,18 @@ import type { WalRecord } from './record.js';
 import { WalRecordType as T, type WalRecordType } from './record-type.js';
 import { formatTraceId, type TraceIdInput } from './trace-id.js';
 
+let lastMs = Number.NaN;
+let lastNs = 0n;
+
 /** Now in nanoseconds since the epoch (the original's `current_timestamp_ns`, at ms resolution). */
 export function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
+  const ms = Date.now();
+  // One bigint per millisecond: a busy engine builds many records in one.
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastNs = BigInt(ms) * 1_000_000n;
+  }
+  return lastNs;
 }
 
 interface Common {
@@ -12,17 +21,28 @@ interface Common {
   metadata?: string | null;
 }
 
-function base(type: WalRecordType, traceId: TraceIdInput, nodeId: number, o: Common): WalRecord {
+/** Every builder makes its record here, in one object literal: one shape for all records. */
+function make(
+  type: WalRecordType,
+  traceId: TraceIdInput,
+  nodeId: number,
+  o: Common,
+  outputOffset = 0n,
+  outputSize = 0,
+  schemaHash = 0n,
+  iteration = 0,
+  errorMessage: string | null = null,
+): WalRecord {
   return {
     recordType: type,
     traceId: formatTraceId(traceId),
     nodeId,
     timestampNs: o.timestampNs ?? nowNs(),
-    outputOffset: 0n,
-    outputSize: 0,
-    schemaHash: 0n,
-    iteration: 0,
-    errorMessage: null,
+    outputOffset,
+    outputSize,
+    schemaHash,
+    iteration,
+    errorMessage,
     metadata: o.metadata ?? null,
   };
 }
@@ -33,9 +53,9 @@ function base(type: WalRecordType, traceId: TraceIdInput, nodeId: number, o: Com
  * zero/none as in the original; `timestampNs` defaults to now.
  */
 export const WalRecords = {
-  traceStart: (traceId: TraceIdInput, o: Common = {}): WalRecord => base(T.TraceStart, traceId, 0, o),
+  traceStart: (traceId: TraceIdInput, o: Common = {}): WalRecord => make(T.TraceStart, traceId, 0, o),
   nodeStart: (traceId: TraceIdInput, nodeId: number, o: Common = {}): WalRecord =>
-    base(T.NodeStart, traceId, nodeId, o),
+    make(T.NodeStart, traceId, nodeId, o),
   nodeDone: (
     traceId: TraceIdInput,
     nodeId: number,
@@ -43,26 +63,20 @@ export const WalRecords = {
     outputSize: number,
     schemaHash: bigint,
     o: Common = {},
-  ): WalRecord => ({ ...base(T.NodeDone, traceId, nodeId, o), outputOffset, outputSize, schemaHash }),
-  nodeError: (traceId: TraceIdInput, nodeId: number, error: string, o: Common = {}): WalRecord => ({
-    ...base(T.NodeError, traceId, nodeId, o),
-    errorMessage: error,
-  }),
-  traceComplete: (traceId: TraceIdInput, o: Common = {}): WalRecord => base(T.TraceComplete, traceId, 0, o),
-  traceFailed: (traceId: TraceIdInput, error: string, o: Common = {}): WalRecord => ({
-    ...base(T.TraceFailed, traceId, 0, o),
-    errorMessage: error,
-  }),
+  ): WalRecord => make(T.NodeDone, traceId, nodeId, o, outputOffset, outputSize, schemaHash),
+  nodeError: (traceId: TraceIdInput, nodeId: number, error: string, o: Common = {}): WalRecord =>
+    make(T.NodeError, traceId, nodeId, o, 0n, 0, 0n, 0, error),
+  traceComplete: (traceId: TraceIdInput, o: Common = {}): WalRecord => make(T.TraceComplete, traceId, 0, o),
+  traceFailed: (traceId: TraceIdInput, error: string, o: Common = {}): WalRecord =>
+    make(T.TraceFailed, traceId, 0, o, 0n, 0, 0n, 0, error),
   traceSuspended: (traceId: TraceIdInput, nodeId: number, o: Common = {}): WalRecord =>
-    base(T.TraceSuspended, traceId, nodeId, o),
-  traceResumed: (traceId: TraceIdInput, o: Common = {}): WalRecord => base(T.TraceResumed, traceId, 0, o),
+    make(T.TraceSuspended, traceId, nodeId, o),
+  traceResumed: (traceId: TraceIdInput, o: Common = {}): WalRecord => make(T.TraceResumed, traceId, 0, o),
   checkpoint: (traceId: TraceIdInput, nodeId: number, o: Common = {}): WalRecord =>
-    base(T.Checkpoint, traceId, nodeId, o),
-  loopIteration: (traceId: TraceIdInput, nodeId: number, iteration: number, o: Common = {}): WalRecord => ({
-    ...base(T.LoopIteration, traceId, nodeId, o),
-    iteration,
-  }),
-  loopExit: (traceId: TraceIdInput, nodeId: number, o: Common = {}): WalRecord => base(T.LoopExit, traceId, nodeId, o),
+    make(T.Checkpoint, traceId, nodeId, o),
+  loopIteration: (traceId: TraceIdInput, nodeId: number, iteration: number, o: Common = {}): WalRecord =>
+    make(T.LoopIteration, traceId, nodeId, o, 0n, 0, 0n, iteration),
+  loopExit: (traceId: TraceIdInput, nodeId: number, o: Common = {}): WalRecord => make(T.LoopExit, traceId, nodeId, o),
 };
 
 /** A random (version 4) trace id, as `TraceId::new()`; uses `crypto.getRandomValues`. */

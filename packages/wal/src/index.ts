@@ -49,6 +49,7 @@ export {
   type TraceRecoveryState,
 } from './recovery.js';
 export {
+  describeSkip,
   type FileEnd,
   findResync,
   type RecordSink,

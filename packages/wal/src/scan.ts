@@ -1,4 +1,4 @@
-import { crc32 } from '@logspec/core';
+import { type CrcArena, crc32 } from '@logspec/core';
 import { WalCode, walError } from './errors.js';
 import { Field, HEADER_SIZE, MIN_RECORD_SIZE } from './layout.js';
 import {
@@ -56,7 +56,8 @@ export class ChunkState {
 /**
  * Scans `bytes[start, end)`, which holds file bytes from `base + start` on, in a file that
  * ends at `fileEnd`. A length is compared with the bytes the file has before anything
- * else is done with it, so a hostile length never sizes a buffer.
+ * else is done with it, so a hostile length never sizes a buffer. When `bytes` are the bytes
+ * of `arena`, CRCs are checked in place.
  */
 export function scanChunk(
   bytes: Uint8Array,
@@ -68,7 +69,9 @@ export function scanChunk(
   typeFirst: boolean,
   sink: RecordSink,
   out: ChunkState,
+  arena?: CrcArena,
 ): void {
+  const inArena = arena !== undefined && arena.bytes === bytes ? arena : undefined;
   let pos = start;
   for (;;) {
     const avail = end - pos;
@@ -94,7 +97,7 @@ export function scanChunk(
       out.length = len;
       return;
     }
-    const verdict = classifyRecord(bytes, view, pos, len, typeFirst);
+    const verdict = classifyRecord(bytes, view, pos, len, typeFirst, inArena);
     if (verdict === OK) {
       if (sink.record(bytes, pos, len, base + pos) === false) {
         out.kind = CHUNK_STOPPED;

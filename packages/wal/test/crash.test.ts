@@ -16,7 +16,7 @@ function record(i: number, size: number): WalRecord {
   return WalRecords.nodeStart(T, i, { timestampNs: BigInt(i), metadata: size === 0 ? null : 'm'.repeat(size) });
 }
 
-/** A deterministic ≥ 200-operation workload: appends of mixed sizes, syncs, reopens under every policy, rotation. */
+/** A deterministic ≥ 200-operation workload: appends and batches of mixed sizes, syncs, reopens under every policy, rotation. */
 function workload(seed: number) {
   return async (fs: SimFs, ack: (r: WalRecord) => void, attempt: (r: WalRecord) => void): Promise<void> => {
     const rng = makeRng(seed);
@@ -27,11 +27,21 @@ function workload(seed: number) {
     let outstanding: Promise<void>[] = [];
     for (let i = 0; i < OPS; i++) {
       const roll = rng.int(100);
-      if (roll < 75) {
+      if (roll < 65) {
         const size = rng.int(10) === 0 ? 600 + rng.int(1200) : rng.int(120);
         const r = record(i, size);
         attempt(r);
         const p = w.append(r).then(() => ack(r));
+        // A crash aborts the workload before it awaits these; their rejection is expected then.
+        p.catch(() => {});
+        outstanding.push(p);
+      } else if (roll < 75) {
+        // A batch: acknowledged together, once all of it is durable.
+        const batch = Array.from({ length: 1 + rng.int(6) }, (_, k) => record(i * 8 + k + 8_000, rng.int(200)));
+        for (const r of batch) attempt(r);
+        const p = w.appendMany(batch).then(() => {
+          for (const r of batch) ack(r);
+        });
         // A crash aborts the workload before it awaits these; their rejection is expected then.
         p.catch(() => {});
         outstanding.push(p);

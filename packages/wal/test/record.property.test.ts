@@ -7,12 +7,28 @@ import {
   encodeRecord,
   encodeRecordInto,
   Field,
+  formatTraceId,
   fromCanonicalRecord,
   HEADER_SIZE,
+  maxEncodedSize,
   toCanonicalRecord,
   WalCode,
+  type WalRecordInput,
 } from '../src/index.js';
-import { arbRecord, normalized } from './arbitraries.js';
+import { encodeRecordAt, viewOf } from '../src/record.js';
+import { traceIdWords, traceIdWordsCached } from '../src/trace-id.js';
+import { arbFieldValue, arbRecord, arbRecordInput, normalized } from './arbitraries.js';
+import { legacyEncodeRecord, legacyTraceIdBytes } from './legacy-encoder.js';
+
+/** The bytes, or the error's code and field. */
+function outcome(f: () => Uint8Array): Uint8Array | { code: string; field: unknown } {
+  try {
+    return f();
+  } catch (e) {
+    if (!isLogspecError(e)) throw e;
+    return { code: e.code, field: (e.details as { field?: unknown } | undefined)?.field };
+  }
+}
 
 /** Runs `f`; a thrown value must be a LogspecError of format wal (never a RangeError/TypeError). */
 function valueOrTypedError<T>(f: () => T): T | { code: string } {
@@ -121,3 +137,106 @@ describe('record codec properties', () => {
     );
   });
 });
+
+describe('the single-pass encoder against the previous one (test/legacy-encoder.ts)', () => {
+  it('same bytes for every accepted input form (codes or names, numbers or bigints, any trace id form)', () => {
+    fc.assert(
+      fc.property(arbRecordInput, (r) => {
+        const b = encodeRecord(r);
+        expect(b).toEqual(legacyEncodeRecord(r));
+        expect(encodedSize(r)).toBe(b.length);
+        expect(maxEncodedSize(r)).toBeGreaterThanOrEqual(b.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('same bytes or the same typed error when any one field holds any value', () => {
+    const keys = [
+      'recordType',
+      'traceId',
+      'nodeId',
+      'timestampNs',
+      'outputOffset',
+      'outputSize',
+      'schemaHash',
+      'iteration',
+      'errorMessage',
+      'metadata',
+    ] as const;
+    fc.assert(
+      fc.property(arbRecordInput, fc.constantFrom(...keys), arbFieldValue, (r, key, value) => {
+        const bad = { ...r, [key]: value } as WalRecordInput;
+        expect(outcome(() => encodeRecord(bad))).toEqual(outcome(() => legacyEncodeRecord(bad)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('encodeRecordAt writes the record where it fits and nothing (returning minus its size) where it does not', () => {
+    fc.assert(
+      fc.property(arbRecordInput, fc.nat(300), fc.nat(400), (r, at, extra) => {
+        const want = legacyEncodeRecord(r);
+        const out = new Uint8Array(at + extra).fill(0xa5);
+        const end = encodeRecordAt(r, out, at, viewOf(out));
+        if (extra >= want.length) {
+          expect(end).toBe(at + want.length);
+          expect(out.subarray(at, end)).toEqual(want);
+          expect(out.subarray(0, at).every((x) => x === 0xa5)).toBe(true);
+          expect(out.subarray(end).every((x) => x === 0xa5)).toBe(true);
+        } else {
+          expect(end).toBe(-want.length);
+          expect(out.every((x) => x === 0xa5)).toBe(true);
+          expect(
+            outcome(() => {
+              encodeRecordInto(r, out, at);
+              return out;
+            }),
+          ).toMatchObject({ code: WalCode.INVALID_FIELD });
+          expect(out.every((x) => x === 0xa5)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('trace ids: the word parser (cached or not) agrees with the byte parser on any string', () => {
+    const words = new Int32Array(4);
+    const bytesOf = (w: Int32Array) => {
+      const b = new Uint8Array(16);
+      new DataView(b.buffer).setInt32(0, w[0] as number);
+      new DataView(b.buffer).setInt32(4, w[1] as number);
+      new DataView(b.buffer).setInt32(8, w[2] as number);
+      new DataView(b.buffer).setInt32(12, w[3] as number);
+      return b;
+    };
+    const idLike = fc.oneof(
+      fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => formatTraceIdUnchecked(b)),
+      fc.stringMatching(/^[0-9a-fA-F-]{32,36}$/),
+      fc.string({ minLength: 32, maxLength: 36 }),
+      fc.string({ unit: 'binary', minLength: 32, maxLength: 36 }),
+    );
+    fc.assert(
+      fc.property(idLike, (id) => {
+        const want = outcome(() => legacyTraceIdBytes(id));
+        // Twice through the memo: the miss that fills it, then the hit.
+        for (const parse of [traceIdWords, traceIdWordsCached, traceIdWordsCached]) {
+          const ok = parse(id, words);
+          expect(ok ? bytesOf(words) : 'refused').toEqual(want instanceof Uint8Array ? want : 'refused');
+        }
+        const dashed = want instanceof Uint8Array ? formatTraceIdUnchecked(want) : 'refused';
+        for (let k = 0; k < 2; k++) {
+          const got = outcome(() => new TextEncoder().encode(formatTraceId(id)));
+          expect(got instanceof Uint8Array ? new TextDecoder().decode(got) : 'refused').toBe(dashed);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+/** Dashed lowercase form of 16 bytes, written out here so the test does not lean on the parser. */
+function formatTraceIdUnchecked(b: Uint8Array): string {
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -11,6 +11,8 @@ import {
   HEADER_SIZE,
   MIN_RECORD_SIZE,
   maxEncodedSize,
+  newTraceId,
+  nowNs,
   recordLengthAt,
   toCanonicalRecord,
   traceIdBytes,
@@ -137,8 +139,72 @@ describe('trace ids', () => {
     expect(decodeRecord(encodeRecord({ ...nodeDone(), traceId: traceIdBytes(TRACE) })).traceId).toBe(TRACE);
   });
 
+  it('stays right when many ids share the memo of parsed ids (2500 ids, 256 slots)', () => {
+    const id = (i: number) => `${i.toString(16).padStart(8, '0')}-724c-41ec-9b39-896a51a8749b`;
+    for (const round of [0, 1]) {
+      for (let i = 0; i < 2500; i += round ? 7 : 1) {
+        const back = decodeRecord(encodeRecord({ ...nodeDone(), traceId: id(i) }));
+        expect(back.traceId).toBe(id(i));
+      }
+    }
+    // Not every 36-character string is an id, before or after it has been seen.
+    const bad = `${id(1).slice(0, 35)}g`;
+    for (let k = 0; k < 2; k++) {
+      expect(codeOf(() => encodeRecord({ ...nodeDone(), traceId: bad })).code).toBe(WalCode.INVALID_FIELD);
+    }
+  });
+
   it.each([['short'], ['g88bb8a8-724c-41ec-9b39-896a51a8749b'], [new Uint8Array(15)], [42]])('rejects %s', (id) => {
     expect(codeOf(() => encodeRecord({ ...nodeDone(), traceId: id as string })).code).toBe(WalCode.INVALID_FIELD);
+  });
+});
+
+describe("record builders (xerv's WalRecord constructors)", () => {
+  const t = { timestampNs: 5n, metadata: 'm' };
+  const zero = { outputOffset: 0n, outputSize: 0, schemaHash: 0n, iteration: 0, errorMessage: null };
+  const id = TRACE.toUpperCase().replace(/-/g, '');
+  it.each([
+    ['traceStart', WalRecords.traceStart(id, t), { recordType: 0, nodeId: 0 }],
+    ['nodeStart', WalRecords.nodeStart(id, 3, t), { recordType: 1, nodeId: 3 }],
+    [
+      'nodeDone',
+      WalRecords.nodeDone(id, 3, 9n, 8, 7n, t),
+      { recordType: 2, nodeId: 3, outputOffset: 9n, outputSize: 8, schemaHash: 7n },
+    ],
+    ['nodeError', WalRecords.nodeError(id, 3, 'e', t), { recordType: 3, nodeId: 3, errorMessage: 'e' }],
+    ['traceComplete', WalRecords.traceComplete(id, t), { recordType: 4, nodeId: 0 }],
+    ['traceFailed', WalRecords.traceFailed(id, 'f', t), { recordType: 5, nodeId: 0, errorMessage: 'f' }],
+    ['traceSuspended', WalRecords.traceSuspended(id, 3, t), { recordType: 6, nodeId: 3 }],
+    ['traceResumed', WalRecords.traceResumed(id, t), { recordType: 7, nodeId: 0 }],
+    ['checkpoint', WalRecords.checkpoint(id, 3, t), { recordType: 8, nodeId: 3 }],
+    ['loopIteration', WalRecords.loopIteration(id, 3, 4, t), { recordType: 9, nodeId: 3, iteration: 4 }],
+    ['loopExit', WalRecords.loopExit(id, 3, t), { recordType: 10, nodeId: 3 }],
+  ])('%s', (_name, got, fields) => {
+    // Every field present, in the record's order, with the dashed lowercase trace id.
+    expect(Object.keys(got)).toEqual(Object.keys(nodeDone()));
+    expect(got).toEqual({ ...zero, traceId: TRACE, timestampNs: 5n, metadata: 'm', ...fields });
+  });
+
+  it('timestamps default to now, in ns at ms resolution', () => {
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const a = WalRecords.traceStart(TRACE).timestampNs;
+    const b = nowNs();
+    const after = BigInt(Date.now()) * 1_000_000n;
+    for (const x of [a, b]) {
+      expect(x % 1_000_000n).toBe(0n);
+      expect(x >= before && x <= after).toBe(true);
+    }
+    expect(WalRecords.traceStart(TRACE).metadata).toBeNull();
+  });
+
+  it('newTraceId gives version-4 ids, and a canonical id string comes back as it is', () => {
+    const ids = new Set(Array.from({ length: 100 }, () => newTraceId()));
+    expect(ids.size).toBe(100);
+    for (const x of ids) {
+      expect(x).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(formatTraceId(x)).toBe(x);
+      expect(WalRecords.nodeStart(x, 1).traceId).toBe(x);
+    }
   });
 });
 

@@ -246,6 +246,106 @@ describe('durability policies', () => {
   });
 });
 
+describe('group commit batching', () => {
+  /** Counts the writes and fdatasyncs of WAL files (not the lock, not directories). */
+  function countOps(fs: SimFs) {
+    const n = { write: 0, fdatasync: 0 };
+    fs.onMutation = (_i, op, path) => {
+      if (path.endsWith('.log') && (op === 'write' || op === 'fdatasync')) n[op]++;
+    };
+    return n;
+  }
+
+  it('a group of maxRecords appends is one write and one fdatasync', async () => {
+    const fs = new SimFs();
+    const w = openWal({ fs, dir: '/w', durability: { mode: 'group-commit', maxRecords: 8, maxDelayMs: 60_000 } });
+    const n = countOps(fs);
+    const ps: Promise<void>[] = [];
+    for (let i = 0; i < 7; i++) ps.push(w.append(rec(i, 'm'.repeat(i * 10))));
+    expect(n).toEqual({ write: 0, fdatasync: 0 });
+    ps.push(w.append(rec(7)));
+    expect(n).toEqual({ write: 1, fdatasync: 1 });
+    await Promise.all(ps);
+    // Every append of a group waits on the one promise of that group.
+    expect(new Set(ps.slice(0, 7)).size).toBe(1);
+    w.closeSync();
+    expect(ids(fs)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('a group larger than the buffer is written as the buffer fills, still one fdatasync', async () => {
+    const fs = new SimFs();
+    const w = openWal({
+      fs,
+      dir: '/w',
+      bufferSize: 256,
+      durability: { mode: 'group-commit', maxRecords: 10, maxDelayMs: 60_000 },
+    });
+    const n = countOps(fs);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => w.append(rec(i, i === 4 ? 'x'.repeat(1000) : null))));
+    expect(n.fdatasync).toBe(1);
+    expect(n.write).toBeGreaterThan(1);
+    expect(fs.unsyncedBytes(`/w/${walFileName(0n)}`)).toBe(0);
+    // The 1069-byte record got a buffer of its own; memory is back to bufferSize after the commit.
+    expect((w as unknown as { buf: Uint8Array }).buf.length).toBe(256);
+    w.closeSync();
+    expect(ids(fs)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('appendMany: resolves once every record is durable; commits fall inside the batch as with append', async () => {
+    const fs = new SimFs();
+    const w = openWal({ fs, dir: '/w', durability: { mode: 'group-commit', maxRecords: 4, maxDelayMs: 60_000 } });
+    const n = countOps(fs);
+    let resolved = false;
+    const p = w.appendMany(Array.from({ length: 10 }, (_, i) => rec(i))).then(() => {
+      resolved = true;
+    });
+    expect(n).toEqual({ write: 2, fdatasync: 2 });
+    expect(w.pendingCount).toBe(2);
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    await w.sync();
+    await p;
+    expect(resolved).toBe(true);
+    expect(ids(fs.clone().crash('drop-unsynced'))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await expect(w.appendMany([])).resolves.toBeUndefined();
+    await expect(w.appendMany(rec(1) as never)).rejects.toSatisfy((e) => isLogspecError(e, WalCode.INVALID_FIELD));
+    w.closeSync();
+  });
+
+  it('appendMany under every-record and manual', async () => {
+    const fs = new SimFs();
+    const w = openWal({ fs, dir: '/w' });
+    const n = countOps(fs);
+    await w.appendMany([rec(1), rec(2), rec(3)]);
+    expect(n).toEqual({ write: 3, fdatasync: 3 });
+    w.closeSync();
+    const m = openWal({ fs, dir: '/w', durability: { mode: 'manual' } });
+    let resolved = false;
+    const p = m.appendMany([rec(4), rec(5)]).then(() => {
+      resolved = true;
+    });
+    await new Promise((r) => setTimeout(r, 2));
+    expect(resolved).toBe(false);
+    await m.close();
+    await p;
+    expect(ids(fs)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('appendMany: an invalid record rejects the batch; the records before it are written, none after', async () => {
+    const fs = new SimFs();
+    const w = openWal({ fs, dir: '/w', durability: { mode: 'group-commit', maxRecords: 100, maxDelayMs: 60_000 } });
+    await expect(w.appendMany([rec(1), rec(2), { ...rec(3), nodeId: -1 }, rec(4)])).rejects.toSatisfy((e) =>
+      isLogspecError(e, WalCode.INVALID_FIELD),
+    );
+    expect(w.recordCount).toBe(2);
+    expect(w.pendingCount).toBe(2);
+    const p5 = w.append(rec(5));
+    await w.close();
+    await p5;
+    expect(ids(fs)).toEqual([1, 2, 5]);
+  });
+});
+
 describe('failures', () => {
   it('WAL-W-013: a failed fdatasync rejects the waiting appends and poisons the writer; reopening recovers', async () => {
     const sim = new SimFs();

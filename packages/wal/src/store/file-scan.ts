@@ -1,4 +1,4 @@
-import { type FileHandle, type Fs, readFully } from '@logspec/core';
+import { ARENA_SCAN_FROM, type CrcArena, createCrcArena, type FileHandle, type Fs, readFully } from '@logspec/core';
 import { WalCode, walError } from '../errors.js';
 import { viewOf } from '../record.js';
 import {
@@ -17,19 +17,28 @@ import {
 /** Default read size: large enough that syscalls vanish from the profile, small enough to stay in L2/L3-ish memory. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
-/** One buffer reused across the files of a scan; grows only for a record larger than it. */
+/**
+ * One buffer reused across the files of a scan; grows only for a record larger than it.
+ * From `ARENA_SCAN_FROM` bytes it is a CRC arena's bytes, so `scanChunk` checks every CRC
+ * in place, without a copy (a smaller scan does not earn back the arena's creation).
+ */
 export class ScanBuffer {
+  arena: CrcArena | undefined;
   bytes: Uint8Array;
   view: DataView;
   constructor(size: number) {
-    this.bytes = new Uint8Array(size);
+    this.bytes = this.alloc(size);
     this.view = viewOf(this.bytes);
   }
   ensure(size: number): void {
     if (this.bytes.length >= size) return;
-    const next = new Uint8Array(size);
-    this.bytes = next;
-    this.view = viewOf(next);
+    // A new buffer, not a grown one: growing an arena would detach the views sinks were given.
+    this.bytes = this.alloc(size);
+    this.view = viewOf(this.bytes);
+  }
+  private alloc(size: number): Uint8Array {
+    this.arena = size >= ARENA_SCAN_FROM ? createCrcArena(size) : undefined;
+    return this.arena ? this.arena.bytes : new Uint8Array(size);
   }
 }
 
@@ -102,8 +111,8 @@ export class ChunkedFileScanner {
     if (this.done) return this.done;
     try {
       this.refill();
-      const { bytes, view } = this.buf;
-      scanChunk(bytes, view, this.pos, this.filled, this.base, this.size, this.typeFirst, sink, this.st);
+      const { bytes, view, arena } = this.buf;
+      scanChunk(bytes, view, this.pos, this.filled, this.base, this.size, this.typeFirst, sink, this.st, arena);
       const st = this.st;
       if (st.kind === CHUNK_END && this.base + this.filled < this.size) {
         this.base += this.filled;

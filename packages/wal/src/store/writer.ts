@@ -1,6 +1,15 @@
-import { dirname, type FileHandle, type Fs, joinPath, type Lock, writeFully } from '@logspec/core';
+import {
+  type CrcArena,
+  createCrcArena,
+  dirname,
+  type FileHandle,
+  type Fs,
+  joinPath,
+  type Lock,
+  writeFully,
+} from '@logspec/core';
 import { WalCode, walError } from '../errors.js';
-import { check, encodeChecked, maxSizeOf, viewOf, type WalRecordInput } from '../record.js';
+import { encodeRecordAt, viewOf, type WalRecordInput } from '../record.js';
 import type { FileEnd, RecordSink } from '../scan.js';
 import { ChunkedFileScanner, DEFAULT_CHUNK_SIZE, ScanBuffer } from './file-scan.js';
 import { listWalFiles, type WalFile, walFileName } from './files.js';
@@ -89,6 +98,7 @@ export class WalWriter {
   private readonly lock: Lock;
   private readonly maxFileSize: number;
   private readonly bufferSize: number;
+  private readonly arena: CrcArena;
   private readonly mode: Durability['mode'];
   private readonly groupRecords: number;
   private readonly groupDelayMs: number;
@@ -126,7 +136,9 @@ export class WalWriter {
     this.seq = seq;
     this.fileSize = h.size();
     this.written = this.fileSize;
-    this.buf = new Uint8Array(this.bufferSize);
+    // The configured buffer is a CRC arena's bytes: each record's CRC is computed in place.
+    this.arena = createCrcArena(this.bufferSize);
+    this.buf = this.arena.bytes;
     this.view = viewOf(this.buf);
     this.openReport = report;
   }
@@ -249,35 +261,79 @@ export class WalWriter {
    * returns where it starts. Under `every-record` it is durable on return.
    */
   write(record: WalRecordInput): WalPosition {
-    this.usable();
-    const c = check(record);
-    const max = maxSizeOf(c);
-    if (this.len + max > this.buf.length) this.makeRoom(max);
-    const at = this.len;
-    const end = encodeChecked(c, this.buf, at, this.view);
-    const total = end - at;
-    if (this.fileSize > 0 && this.fileSize + total > this.maxFileSize) this.rotate(at, total);
-    else this.len = end;
-    const pos = { fileSequence: this.seq, offset: this.fileSize };
-    this.fileSize += total;
-    this.count++;
-    this.unsynced++;
-    if (this.mode === 'every-record') this.commit();
-    else if (this.mode === 'group-commit') {
-      if (this.unsynced >= this.groupRecords) this.commit();
-      else if (this.timer === null) this.timer = setTimeout(this.onTimer, this.groupDelayMs);
-    }
+    const offset = this.put(record);
+    const pos = { fileSequence: this.seq, offset };
+    this.settle();
     return pos;
   }
 
   /** Writes `record`; resolves once it is durable under the policy (rejects if that fails). */
   append(record: WalRecordInput): Promise<void> {
     try {
-      this.write(record);
+      this.put(record);
+      this.settle();
     } catch (e) {
       return Promise.reject(e);
     }
     return this.durable();
+  }
+
+  /**
+   * Writes `records` in order, as many `append`s would (the policy applies after each one,
+   * so a group commit can fall inside the batch), and resolves once all of them are durable.
+   * If one is invalid (`WAL_INVALID_FIELD`) or a write fails, the promise rejects: the
+   * records before it are written and become durable as usual (`recordCount` says how many),
+   * none after it is.
+   */
+  appendMany(records: readonly WalRecordInput[]): Promise<void> {
+    try {
+      if (!Array.isArray(records)) {
+        throw walError(WalCode.INVALID_FIELD, 'appendMany takes an array of records', undefined, { field: 'records' });
+      }
+      for (let i = 0; i < records.length; i++) {
+        this.put(records[i] as WalRecordInput);
+        this.settle();
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.durable();
+  }
+
+  /**
+   * Encodes `record` at the end of the write buffer (rotating first if it does not fit the
+   * current file) and returns its offset in its file. The buffer is written out only when
+   * it is full or by `commit()`: a group of records is one write and one fdatasync.
+   */
+  private put(record: WalRecordInput): number {
+    this.usable();
+    let at = this.len;
+    let end = encodeRecordAt(record, this.buf, at, this.view, this.arena);
+    if (end < 0) {
+      this.makeRoom(-end);
+      at = 0;
+      end = encodeRecordAt(record, this.buf, 0, this.view, this.arena);
+      // Only a record whose getters answer differently the second time can get here.
+      if (end < 0) throw walError(WalCode.INVALID_FIELD, 'the record changed while it was encoded');
+    }
+    const total = end - at;
+    let offset = this.fileSize;
+    if (offset > 0 && offset + total > this.maxFileSize) {
+      this.rotate(at, total);
+      offset = 0;
+    } else this.len = end;
+    this.fileSize = offset + total;
+    this.count++;
+    this.unsynced++;
+    return offset;
+  }
+
+  /** Applies the durability policy to what has been written. */
+  private settle(): void {
+    if (this.mode === 'group-commit') {
+      if (this.unsynced >= this.groupRecords) this.commit();
+      else if (this.timer === null) this.timer = setTimeout(this.onTimer, this.groupDelayMs);
+    } else if (this.mode === 'every-record') this.commit();
   }
 
   /** Resolves when everything written so far is durable (without forcing a sync). */
@@ -310,6 +366,11 @@ export class WalWriter {
     }
     this.dirty = false;
     this.unsynced = 0;
+    if (this.buf.length > this.bufferSize) {
+      // Back to the configured arena after a record larger than it (the buffer is empty now).
+      this.buf = this.arena.bytes;
+      this.view = viewOf(this.buf);
+    }
     this.clearTimer();
     const g = this.group;
     this.group = null;
@@ -403,17 +464,18 @@ export class WalWriter {
     this.dirty = true;
   }
 
-  /** Frees buffer space for a record of up to `max` bytes. */
-  private makeRoom(max: number): void {
+  /** Writes out the buffer to free room for a record of `need` bytes. */
+  private makeRoom(need: number): void {
     try {
       this.writeOut();
     } catch (e) {
       this.fail(e);
       throw e;
     }
-    if (max > this.buf.length || this.buf.length > this.bufferSize) {
-      // A huge record gets a buffer of its own size; the next small one shrinks it back.
-      this.buf = new Uint8Array(Math.max(max, this.bufferSize));
+    if (need > this.buf.length || this.buf.length > this.bufferSize) {
+      // A huge record gets a buffer of its own size until the next commit or overflow; a
+      // record that fits goes back to the arena.
+      this.buf = need > this.bufferSize ? new Uint8Array(need) : this.arena.bytes;
       this.view = viewOf(this.buf);
     }
   }
