@@ -81,7 +81,8 @@ export function scanFileFrames(
       // Checked above against the file's end, so this allocation is backed by real bytes.
       // Checked above against the file's end, so this allocation is backed by real bytes. A
       // new arena rather than a grown one: growing would detach views the visitor kept.
-      const big = arena ? (arena = createCrcArena(stop.needed)).bytes : new Uint8Array(stop.needed);
+      if (arena) arena = createCrcArena(stop.needed);
+      const big = arena ? arena.bytes : new Uint8Array(stop.needed);
       big.set(buf.subarray(frameAt - bufPos, filled));
       buf = big;
     } else {
