@@ -19,6 +19,22 @@ const RECOVERY = [
   'rec_coordinate_mismatch',
 ];
 
+/** The code of each warning the original logs while opening the recovery samples. */
+const WARNING_CODES: Record<string, string[]> = {
+  rec_torn_frame: ['SESS_W_BOOTSTRAP_REBUILD', 'SESS_W_TORN_FRAME'],
+  rec_unindexed_tail: ['SESS_W_UNINDEXED_TAIL'],
+  rec_bad_crc_row: ['SESS_W_INTEGRITY_REBUILD'],
+  rec_garbage_index_line: ['SESS_W_BOOTSTRAP_REBUILD'],
+  rec_missing_index: ['SESS_W_EMPTY_INDEX_REBUILD'],
+  rec_heal_newline: ['SESS_W_EMPTY_INDEX_REBUILD', 'SESS_W_HEAL_NEWLINE'],
+  rec_coordinate_mismatch: [
+    'SESS_W_EMPTY_INDEX_REBUILD',
+    'SESS_W_COORDINATE_MISMATCH',
+    'SESS_W_SEGMENT_QUARANTINED',
+    'SESS_W_SEGMENT_QUARANTINED',
+  ],
+};
+
 describe('session: reading the reference stores', () => {
   it.each(['branching', 'rollback', ...RECOVERY])('dump --json of %s gives the frames of its .expect.json', (name) => {
     const expected = readJson<{ frames: unknown[] }>(join(SESSION, `${name}.expect.json`));
@@ -76,7 +92,7 @@ describe('session: verify', () => {
     expect(r.value.problems.map((p) => p.code)).toEqual([code]);
   });
 
-  it.each(RECOVERY)('%s: exit 1, one problem per recovery step the open would take', (name) => {
+  it.each(RECOVERY)('%s: exit 1, one problem per recovery step the open would take, with its code', (name) => {
     const expected = readJson<{ warnings: string[] }>(join(SESSION, `${name}.expect.json`));
     const r = runJson<{ problems: { code: string; message: string }[] }>(bin, [
       'verify',
@@ -84,8 +100,9 @@ describe('session: verify', () => {
       join(SESSION, name),
     ]);
     expect(r.code).toBe(1);
-    const recovered = r.value.problems.filter((p) => p.code === 'CLI_SESS_RECOVERED');
+    const recovered = r.value.problems.filter((p) => p.code.startsWith('SESS_W_'));
     expect(recovered.map((p) => p.message.split(': ')[0])).toEqual(expected.warnings);
+    expect(recovered.map((p) => p.code)).toEqual(WARNING_CODES[name]);
   });
 });
 

@@ -79,6 +79,8 @@ export const SessCode = {
   NOT_CANONICAL: 'SESS_NOT_CANONICAL',
   /** The store was used after close(). */
   CLOSED: 'SESS_CLOSED',
+  /** A mutating method was called on a store opened read-only. */
+  READ_ONLY: 'SESS_READ_ONLY',
   /** v1 import: the JSONL file has no header line. */
   IMPORT_EMPTY: 'SESS_IMPORT_EMPTY',
   /** v1 import: the header line is not a pi session header. */

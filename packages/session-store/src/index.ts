@@ -15,3 +15,4 @@ export * from './payload.js';
 export * from './schema.js';
 export * from './u64.js';
 export * from './units.js';
+export * from './warnings.js';

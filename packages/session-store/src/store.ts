@@ -5,7 +5,9 @@
 export type { Durability, RecoveryMode, RecoveryWarning } from './store/context.js';
 export { dumpStore } from './store/dump.js';
 export { type FileEntry, listFilesRecursive } from './store/fs-ops.js';
+export type { IntegrityProblem } from './store/integrity.js';
 export { Layout } from './store/layout.js';
+export { OverlayFs } from './store/overlay-fs.js';
 export type { QuarantineRecord } from './store/quarantine.js';
 export {
   classifyRollbackError,
@@ -22,3 +24,4 @@ export {
   readV1Session,
   v2SidecarPath,
 } from './store/sidecar.js';
+export { SessWarning } from './warnings.js';

@@ -1,6 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { type Fs, isLogspecError, joinPath, type LogspecError, readFully } from '@logspec/core';
 import {
   canonicalFrame,
@@ -20,13 +18,10 @@ import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summa
 /**
  * pi's session store v2 (a root with `segments/`, `index/`, `checkpoints/`, `manifest.json`)
  * through `@logspec/session-store`. Opening a store repairs it (that is the original's
- * `create`), so the reading commands open a private copy in the temp directory.
+ * `create`), so the reading commands open it read-only: the package runs the same recovery
+ * in memory, shows the recovered state and lists what a writable open would do, and never
+ * writes, locks or copies anything.
  */
-
-/** Code of a recovery the store performed on open; `@logspec/session-store` warnings carry no code of their own. */
-export const CliSessCode = {
-  RECOVERED: 'CLI_SESS_RECOVERED',
-} as const;
 
 interface Opened {
   store: SessionStore;
@@ -36,30 +31,24 @@ interface Opened {
 }
 
 function storeOptions(label: string): SessionStoreOptions {
-  return { lock: false, durability: 'none', rootLabel: label };
+  return { rootLabel: label };
 }
 
-/** Runs `f` on a store opened from a scratch copy of `root` (the original is never opened for writing). */
-function withCopy<T>(root: string, f: (o: Opened | { error: LogspecError }) => T, ctx: Ctx): T {
-  const tmp = mkdtempSync(join(tmpdir(), 'logspec-session-'));
+/** Runs `f` on the store at `root` opened read-only (the files there are only read). */
+function withReadOnly<T>(root: string, f: (o: Opened | { error: LogspecError }) => T, ctx: Ctx): T {
+  let store: SessionStore;
   try {
-    const copy = join(tmp, basename(root) || 'store');
-    cpSync(root, copy, { recursive: true });
-    let store: SessionStore;
-    try {
-      store = SessionStore.open(ctx.fs, copy, storeOptions(root));
-    } catch (e) {
-      if (!isLogspecError(e)) throw e;
-      return f({ error: e });
-    }
-    try {
-      const files = listFilesRecursive(ctx.fs, copy).map((x) => ({ path: x.path, size: Number(x.size) }));
-      return f({ store, warnings: store.warnings, quarantined: store.quarantined, files });
-    } finally {
-      store.close();
-    }
+    store = SessionStore.openReadOnly(ctx.fs, root, storeOptions(root));
+  } catch (e) {
+    if (!isLogspecError(e)) throw e;
+    return f({ error: e });
+  }
+  try {
+    // The files as the open would leave them (the read-only view), not as they are now.
+    const files = listFilesRecursive(store.fs, store.layout.root).map((x) => ({ path: x.path, size: Number(x.size) }));
+    return f({ store, warnings: store.warnings, quarantined: store.quarantined, files });
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    store.close();
   }
 }
 
@@ -78,14 +67,27 @@ function problemsOf(o: Opened | { error: LogspecError }, root: string): { proble
   const problems: Problem[] = [];
   for (const w of o.warnings) {
     const d = w.details;
-    const file = typeof d.segment === 'string' ? d.segment : null;
-    const offset = typeof d.expected === 'number' ? d.expected : null;
     const why = typeof d.error === 'string' ? `: ${d.error}` : '';
-    problems.push({ code: CliSessCode.RECOVERED, file, offset, message: `${w.message}${why}` });
+    problems.push({ code: w.code, file: w.file ?? null, offset: w.offset ?? null, message: `${w.message}${why}` });
   }
   const notes = o.quarantined.map((q) => `opening would set aside ${q.bytes} bytes of ${q.file} from byte ${q.offset}`);
+  try {
+    // Every problem validate_integrity would find, not only the first.
+    for (const p of o.store.integrityReport()) {
+      problems.push({
+        code: p.code,
+        file: p.file ?? null,
+        offset: p.offset ?? null,
+        message: `validate_integrity: ${bareMessage(p.error)}`,
+      });
+    }
+  } catch (e) {
+    if (!isLogspecError(e)) throw e;
+    const p = errorProblem(e);
+    p.message = `validate_integrity: ${p.message}`;
+    problems.push(p);
+  }
   const sub: [string, () => unknown][] = [
-    ['validate_integrity', () => o.store.validateIntegrity()],
     ['manifest', () => o.store.readManifest()],
     ['migrations/ledger.jsonl', () => o.store.readMigrationEvents()],
     ...o.store
@@ -196,7 +198,7 @@ export const session: FormatAdapter = {
   name: 'session',
 
   inspect(path, ctx): Summary {
-    return withCopy(
+    return withReadOnly(
       path,
       (o) => {
         const { problems, notes } = problemsOf(o, path);
@@ -285,7 +287,7 @@ export const session: FormatAdapter = {
   },
 
   scan(path, ctx, visit) {
-    withCopy(
+    withReadOnly(
       path,
       (o) => {
         if ('error' in o) throw o.error;
@@ -297,7 +299,7 @@ export const session: FormatAdapter = {
   },
 
   verify(path, ctx): VerifyResult {
-    const r = withCopy(path, (o) => problemsOf(o, path), ctx);
+    const r = withReadOnly(path, (o) => problemsOf(o, path), ctx);
     return {
       checks: [
         'opening as the original does (index rows, CRC-32C of every line, frame coordinates, payload hashes, chain hash)',

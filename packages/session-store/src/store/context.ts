@@ -1,11 +1,24 @@
 import type { Fs } from '@logspec/core';
 import { type SessCode, SessionError } from '../errors.js';
+import type { SessWarning } from '../warnings.js';
 import type { Layout } from './layout.js';
 
 /** What a recovery step logged (the original's `tracing::warn!` messages, word for word). */
 export interface RecoveryWarning {
+  /** The kind of step, stable (`SessWarning`). */
+  code: SessWarning;
   message: string;
   details: Record<string, unknown>;
+  /** The file the step changes (as the store displays paths), when it changes one. */
+  file?: string | undefined;
+  /** Where in `file` the step cuts, heals or finds the problem, when it has a place. */
+  offset?: number | undefined;
+}
+
+/** Where a warning points: the file (display path) and the byte offset in it. */
+export interface WarningPlace {
+  file?: string | undefined;
+  offset?: number | undefined;
 }
 
 /** Durability of appends: `none` is the original (no fsync); `entry` syncs before returning. */
@@ -27,7 +40,7 @@ export interface StoreContext {
   readonly lineLimit: number;
   readonly durability: Durability;
   readonly recovery: RecoveryMode;
-  warn(message: string, details?: Record<string, unknown>): void;
+  warn(code: SessWarning, message: string, details?: Record<string, unknown>, where?: WarningPlace): void;
 }
 
 /** Re-raises a JSON/UTF-8 error found in a line with the file offset and line number added. */

@@ -29,6 +29,7 @@ export function readJsonl<T>(
   path: string,
   decode: (b: Uint8Array, start: number, end: number) => T,
   limit = MAX_LINE_BYTES,
+  offsets?: number[],
 ): T[] {
   const h = fs.open(path);
   try {
@@ -40,6 +41,7 @@ export function readJsonl<T>(
       if (isBlankLine(r.bytes, r.start, r.end)) continue;
       try {
         out.push(decode(r.bytes, r.start, jsonLineEnd(r.bytes, r.start, r.end)));
+        offsets?.push(r.offset);
       } catch (e) {
         throw atLine(e, path, r.offset, lineNo);
       }
@@ -50,10 +52,10 @@ export function readJsonl<T>(
   }
 }
 
-/** `read_index`: the rows of `index/offsets.jsonl` (none when it does not exist). */
-export function readIndexFile(fs: Fs, layout: Layout, limit = MAX_LINE_BYTES): IndexRow[] {
+/** `read_index`: the rows of `index/offsets.jsonl` (none when it does not exist); `offsets` gets each row's line offset. */
+export function readIndexFile(fs: Fs, layout: Layout, limit = MAX_LINE_BYTES, offsets?: number[]): IndexRow[] {
   if (!pathExists(fs, layout.index)) return [];
-  return readJsonl(fs, layout.index, (b, s, e) => decodeIndexRow(b, s, e, false), limit);
+  return readJsonl(fs, layout.index, (b, s, e) => decodeIndexRow(b, s, e, false), limit, offsets);
 }
 
 export function readMigrationEventsFile(fs: Fs, layout: Layout, limit = MAX_LINE_BYTES): MigrationEvent[] {

@@ -17,7 +17,8 @@ import { SessionStore, type SessionStoreOptions } from './session-store.js';
  * open as the original's `create(root, max_segment_bytes)`, then the state, every index row
  * and frame, checkpoints, manifest, ledger, `validate_integrity()`, the recovery warnings and
  * the files left on disk. A failing sub-read shows as an error object in its place; a
- * failing open is the whole answer.
+ * failing open is the whole answer. With `readOnly`, nothing is changed on disk and `files`
+ * are those the open would leave.
  */
 export function dumpStore(fs: Fs, root: string, opts: SessionStoreOptions = {}): Canonical {
   let store: SessionStore;
@@ -62,6 +63,6 @@ export function dumpStore(fs: Fs, root: string, opts: SessionStoreOptions = {}):
   } finally {
     store.close();
   }
-  out.files = listFilesRecursive(fs, store.layout.root).map((f) => ({ path: f.path, size: String(f.size) }));
+  out.files = listFilesRecursive(store.fs, store.layout.root).map((f) => ({ path: f.path, size: String(f.size) }));
   return out;
 }

@@ -1,8 +1,9 @@
 import { ioError } from '@logspec/core';
-import { SessCode, sessionError } from '../errors.js';
+import { SessCode, SessionError, sessionError } from '../errors.js';
 import { chainHashStep, crc32cUpper, EMPTY_CRC32C, GENESIS_CHAIN_HASH } from '../hash.js';
-import { decodeFrameHead, type IndexRow, payloadMatches } from '../schema.js';
+import { decodeFrameHead, type FrameHead, type IndexRow, payloadMatches } from '../schema.js';
 import { checkedAddU64, saturatingAddU64, type U64 } from '../u64.js';
+import { SessWarning } from '../warnings.js';
 import type { StoreContext } from './context.js';
 import { frameEnd, msg, readIndexFile, SegmentFileReader } from './disk.js';
 import { closeQuietly, readExact, truncateFileTo } from './fs-ops.js';
@@ -31,19 +32,55 @@ export function compareIds(a: string, b: string): number {
 }
 
 /**
+ * One problem `validate_integrity` finds. `file` is the display path of the file it is in
+ * (the segment, or the index for sequence and index-parse problems), `offset` the byte offset
+ * of the line (the segment frame, or the index row) when it has one.
+ */
+export interface IntegrityProblem {
+  code: SessCode;
+  /** The original's message for this problem (pi's Display without the category prefix). */
+  message: string;
+  file: string | undefined;
+  offset: number | undefined;
+  entrySeq?: U64 | undefined;
+  entryId?: string | undefined;
+  /** The error as the first-problem `validateIntegrity` would throw it. */
+  error: SessionError;
+}
+
+/** Receives each problem; `validateIntegrity` throws the first, `integrityReport` collects them all. */
+export type ProblemSink = (
+  error: unknown,
+  where: { file?: string; offset?: number; entrySeq?: U64; entryId?: string },
+) => void;
+
+/** A sink that throws the error it is given: the original's stop-at-first behaviour. */
+export const throwFirst: ProblemSink = (e) => {
+  throw e;
+};
+
+/**
  * `validate_parent_graph_links` then `validate_parent_graph_acyclic`, iterating ids in
  * byte order (the reference build's BTreeMap; pi's HashMap order is random, so which entry a
- * message names may differ there, never the error kind).
+ * message names may differ there, never the error kind). With a collecting sink, every entry
+ * whose parent is missing and one entry of every cycle are reported.
  */
-export function validateParentGraph(parentById: Map<string, string | undefined>): void {
+export function validateParentGraph(
+  parentById: Map<string, string | undefined>,
+  sink: ProblemSink = throwFirst,
+  placeOf: (id: string) => { file?: string; offset?: number; entrySeq?: U64 } = () => ({}),
+): void {
   const ids = [...parentById.keys()].sort(compareIds);
   for (const id of ids) {
     const parent = parentById.get(id);
     if (parent !== undefined && !parentById.has(parent)) {
-      throw sessionError(
-        SessCode.MISSING_PARENT,
-        `missing parent entry detected in session store: entry_id=${id} parent_id=${parent}`,
-        { details: { entryId: id, parentId: parent } },
+      sink(
+        sessionError(
+          SessCode.MISSING_PARENT,
+          `missing parent entry detected in session store: entry_id=${id} parent_id=${parent}`,
+          { details: { entryId: id, parentId: parent } },
+        ),
+        { ...placeOf(id), entryId: id },
       );
     }
   }
@@ -62,9 +99,13 @@ export function validateParentGraph(parentById: Map<string, string | undefined>)
       const st = state.get(cur);
       if (st === VISITED) continue;
       if (st === VISITING) {
-        throw sessionError(SessCode.PARENT_CYCLE, `cyclic parent chain detected in session store at entry_id=${cur}`, {
-          details: { entryId: cur },
-        });
+        sink(
+          sessionError(SessCode.PARENT_CYCLE, `cyclic parent chain detected in session store at entry_id=${cur}`, {
+            details: { entryId: cur },
+          }),
+          { ...placeOf(cur), entryId: cur },
+        );
+        continue;
       }
       state.set(cur, VISITING);
       stack.push([cur, true]);
@@ -76,16 +117,59 @@ export function validateParentGraph(parentById: Map<string, string | undefined>)
 
 /** `validate_integrity()`, reading the index and every indexed frame from disk. */
 export function validateIntegrityOriginal(ctx: StoreContext): void {
+  checkIntegrity(ctx, throwFirst);
+}
+
+/** Every problem `validate_integrity()` would stop at, in the order it meets them (logspec). */
+export function integrityProblems(ctx: StoreContext): IntegrityProblem[] {
+  const out: IntegrityProblem[] = [];
+  checkIntegrity(ctx, (e, where) => {
+    if (!(e instanceof SessionError)) throw e;
+    out.push({
+      code: e.code as SessCode,
+      message: e.piMessage,
+      file: where.file,
+      offset: where.offset,
+      ...(where.entrySeq !== undefined ? { entrySeq: where.entrySeq } : {}),
+      ...(where.entryId !== undefined ? { entryId: where.entryId } : {}),
+      error: e,
+    });
+  });
+  return out;
+}
+
+/**
+ * The checks of `validate_integrity()` in the original's order. With `throwFirst` this is the
+ * original exactly (the same error objects, from the same places); a collecting sink goes
+ * on past each problem: a row that cannot be read is skipped, a frame whose CRC differs is
+ * still parsed and checked, and an id seen twice keeps its first parent.
+ */
+function checkIntegrity(ctx: StoreContext, sink: ProblemSink): void {
   const { fs, layout } = ctx;
-  const rows = readIndexFile(fs, layout, ctx.lineLimit);
+  const indexFile = layout.display(layout.index);
+  const rowOffsets: number[] = [];
+  let rows: IndexRow[];
+  try {
+    rows = readIndexFile(fs, layout, ctx.lineLimit, rowOffsets);
+  } catch (e) {
+    if (sink === throwFirst || !(e instanceof SessionError)) throw e;
+    sink(e, { file: indexFile, offset: e.offset });
+    return;
+  }
   let last: U64 = 0;
   const bySegment = new Map<U64, IndexRow[]>();
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as IndexRow;
     if (row.entrySeq <= last) {
-      throw sessionError(
-        SessCode.SEQ_NOT_INCREASING,
-        `entry sequence is not strictly increasing at entry_seq=${row.entrySeq}`,
-        { details: { entrySeq: row.entrySeq } },
+      sink(
+        sessionError(
+          SessCode.SEQ_NOT_INCREASING,
+          `entry sequence is not strictly increasing at entry_seq=${row.entrySeq}`,
+          {
+            details: { entrySeq: row.entrySeq },
+          },
+        ),
+        { file: indexFile, offset: rowOffsets[i], entrySeq: row.entrySeq },
       );
     }
     last = row.entrySeq;
@@ -94,68 +178,105 @@ export function validateIntegrityOriginal(ctx: StoreContext): void {
     else bySegment.set(row.segmentSeq, [row]);
   }
   const parentById = new Map<string, string | undefined>();
+  const placeById = new Map<string, { file: string; offset: number; entrySeq: U64 }>();
   const segments = [...bySegment.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const seq of segments) {
     const path = layout.segment(seq);
+    const file = layout.display(path);
     let h: ReturnType<typeof fs.open>;
     try {
       h = fs.open(path);
     } catch (e) {
-      throw sessionError(
-        SessCode.OPEN_SEGMENT,
-        `failed to open segment ${layout.display(path)}: ${(e as Error).message}`,
-        {
-          cause: e,
-        },
+      sink(
+        sessionError(SessCode.OPEN_SEGMENT, `failed to open segment ${file}: ${(e as Error).message}`, { cause: e }),
+        { file },
       );
+      continue;
     }
     try {
       const len = h.size();
       for (const row of bySegment.get(seq) as IndexRow[]) {
+        const where = { file, offset: Number(row.byteOffset), entrySeq: row.entrySeq };
         const end = checkedAddU64(row.byteOffset, row.byteLength);
-        if (end === undefined) throw sessionError(SessCode.RANGE_OVERFLOW, msg.rangeOverflow());
-        if (end > len) {
-          throw sessionError(SessCode.INDEX_OUT_OF_BOUNDS, msg.outOfBounds(layout.display(path), end, len), {
-            details: { entrySeq: row.entrySeq },
-          });
+        if (end === undefined) {
+          sink(sessionError(SessCode.RANGE_OVERFLOW, msg.rangeOverflow()), { file, entrySeq: row.entrySeq });
+          continue;
         }
-        const bytes = readExact(h, Number(row.byteLength), Number(row.byteOffset));
+        if (end > len) {
+          sink(
+            sessionError(SessCode.INDEX_OUT_OF_BOUNDS, msg.outOfBounds(file, end, len), {
+              details: { entrySeq: row.entrySeq },
+            }),
+            where,
+          );
+          continue;
+        }
+        let bytes: Uint8Array;
+        try {
+          bytes = readExact(h, Number(row.byteLength), Number(row.byteOffset));
+        } catch (e) {
+          sink(e, where);
+          continue;
+        }
         const actual = crc32cUpper(bytes);
         if (actual !== row.crc32c) {
-          throw sessionError(
-            SessCode.CHECKSUM_MISMATCH,
-            `checksum mismatch for entry_seq=${row.entrySeq} expected=${row.crc32c} actual=${actual}`,
-            { offset: Number(row.byteOffset), details: { entrySeq: row.entrySeq, expected: row.crc32c, actual } },
+          sink(
+            sessionError(
+              SessCode.CHECKSUM_MISMATCH,
+              `checksum mismatch for entry_seq=${row.entrySeq} expected=${row.crc32c} actual=${actual}`,
+              { offset: Number(row.byteOffset), details: { entrySeq: row.entrySeq, expected: row.crc32c, actual } },
+            ),
+            where,
           );
         }
-        const head = decodeFrameHead(bytes, 0, frameEnd(bytes), true);
+        let head: FrameHead;
+        try {
+          head = decodeFrameHead(bytes, 0, frameEnd(bytes), true);
+        } catch (e) {
+          sink(
+            e,
+            e instanceof SessionError && e.offset !== undefined ? { ...where, offset: where.offset + e.offset } : where,
+          );
+          continue;
+        }
         if (
           head.entrySeq !== row.entrySeq ||
           head.entryId !== row.entryId ||
           head.segmentSeq !== row.segmentSeq ||
           head.frameSeq !== row.frameSeq
         ) {
-          throw sessionError(SessCode.INDEX_FRAME_MISMATCH, `index/frame mismatch at entry_seq=${row.entrySeq}`, {
-            offset: Number(row.byteOffset),
-          });
+          sink(
+            sessionError(SessCode.INDEX_FRAME_MISMATCH, `index/frame mismatch at entry_seq=${row.entrySeq}`, {
+              offset: Number(row.byteOffset),
+            }),
+            where,
+          );
         }
         if (!payloadMatches(head, bytes)) {
-          throw sessionError(SessCode.PAYLOAD_MISMATCH, `payload integrity mismatch at entry_seq=${row.entrySeq}`, {
-            offset: Number(row.byteOffset),
-          });
+          sink(
+            sessionError(SessCode.PAYLOAD_MISMATCH, `payload integrity mismatch at entry_seq=${row.entrySeq}`, {
+              offset: Number(row.byteOffset),
+            }),
+            where,
+          );
         }
         if (parentById.has(head.entryId)) {
-          throw sessionError(SessCode.DUPLICATE_ID, `duplicate entry_id detected in session store: ${head.entryId}`, {
-            details: { entryId: head.entryId },
-          });
+          sink(
+            sessionError(SessCode.DUPLICATE_ID, `duplicate entry_id detected in session store: ${head.entryId}`, {
+              details: { entryId: head.entryId },
+            }),
+            { ...where, entryId: head.entryId },
+          );
+          continue;
         }
         parentById.set(head.entryId, head.parentEntryId);
+        placeById.set(head.entryId, where);
       }
     } finally {
       closeQuietly(h);
     }
   }
-  validateParentGraph(parentById);
+  validateParentGraph(parentById, sink, (id) => placeById.get(id) ?? {});
 }
 
 /** The in-memory state `bootstrap_from_disk` derives (`SessionStoreV2`'s fields). */
@@ -214,11 +335,12 @@ export function bootstrapOriginal(ctx: StoreContext): BootState {
     );
   }
   if (actual > expected) {
-    ctx.warn('SessionStoreV2 truncating unindexed trailing bytes from active segment after crash recovery', {
-      segment: layout.display(segPath),
-      expected,
-      actual,
-    });
+    ctx.warn(
+      SessWarning.UNINDEXED_TAIL,
+      'SessionStoreV2 truncating unindexed trailing bytes from active segment after crash recovery',
+      { segment: layout.display(segPath), expected, actual },
+      { file: layout.display(segPath), offset: Number(expected) },
+    );
     if (ctx.recovery === 'quarantine') quarantineTail(ctx, segPath, Number(expected));
     truncateFileTo(fs, segPath, Number(expected));
   }

@@ -4,6 +4,7 @@ import { crc32cUpper } from '../hash.js';
 import { isBlankLine } from '../lines.js';
 import { decodeFrameHead, encodeIndexRowText, type FrameHead, OFFSET_INDEX_SCHEMA } from '../schema.js';
 import type { U64 } from '../u64.js';
+import { SessWarning } from '../warnings.js';
 import type { StoreContext } from './context.js';
 import { closeQuietly, FILE_MODE, mkdirp, pathExists, truncateFileTo } from './fs-ops.js';
 import { LineReader } from './line-reader.js';
@@ -131,8 +132,10 @@ export function rebuildIndexOriginal(ctx: StoreContext): number {
               );
             }
             ctx.warn(
+              SessWarning.TORN_FRAME,
               'SessionStoreV2 dropping corrupted frame during index rebuild; truncating segment and quarantining subsequent segments',
               { segment: display, line_number: lineNumber, error: err.piMessage, at_eof: true, missing_newline: true },
+              { file: display, offset: byteOffset },
             );
             cutAndQuarantine(ctx, segments, i, byteOffset);
             break segmentsLoop;
@@ -141,10 +144,12 @@ export function rebuildIndexOriginal(ctx: StoreContext): number {
           if (!missingNewline) crc = crc32cUpper(r.bytes, r.start, r.end);
           else {
             const line = r.bytes.slice(r.start, r.end);
-            ctx.warn('SessionStoreV2 encountered valid frame missing trailing newline; healing segment', {
-              segment: display,
-              line_number: lineNumber,
-            });
+            ctx.warn(
+              SessWarning.HEAL_NEWLINE,
+              'SessionStoreV2 encountered valid frame missing trailing newline; healing segment',
+              { segment: display, line_number: lineNumber },
+              { file: display, offset: byteOffset + lineLen },
+            );
             healNewline(ctx, seg.path);
             r.refreshSize();
             const b = r.readByte();
@@ -168,6 +173,7 @@ export function rebuildIndexOriginal(ctx: StoreContext): number {
           }
           if (head.segmentSeq !== seg.seq || head.frameSeq !== expectedFrame) {
             ctx.warn(
+              SessWarning.COORDINATE_MISMATCH,
               'SessionStoreV2 detected mismatched embedded frame coordinates during rebuild; truncating segment and quarantining subsequent segments',
               {
                 segment: display,
@@ -177,14 +183,17 @@ export function rebuildIndexOriginal(ctx: StoreContext): number {
                 expected_frame_seq: expectedFrame,
                 actual_frame_seq: head.frameSeq,
               },
+              { file: display, offset: byteOffset },
             );
             cutAndQuarantine(ctx, segments, i, byteOffset);
             break segmentsLoop;
           }
           if (head.entrySeq <= lastSeq) {
             ctx.warn(
+              SessWarning.SEQ_NOT_INCREASING,
               'SessionStoreV2 detected non-monotonic entry sequence during rebuild; truncating segment and quarantining subsequent segments',
               { segment: display, line_number: lineNumber, entry_seq: head.entrySeq, last_seq: lastSeq },
+              { file: display, offset: byteOffset },
             );
             cutAndQuarantine(ctx, segments, i, byteOffset);
             break segmentsLoop;
@@ -236,10 +245,12 @@ function cutAndQuarantine(ctx: StoreContext, segments: SegmentFile[], i: number,
   truncateFileTo(ctx.fs, seg.path, at);
   for (const later of segments.slice(i + 1)) {
     const backup = quarantineSegmentFile(ctx, later.path);
-    ctx.warn('SessionStoreV2 quarantined trailing segment during rebuild', {
-      segment: ctx.layout.display(later.path),
-      backup: ctx.layout.display(backup),
-    });
+    ctx.warn(
+      SessWarning.SEGMENT_QUARANTINED,
+      'SessionStoreV2 quarantined trailing segment during rebuild',
+      { segment: ctx.layout.display(later.path), backup: ctx.layout.display(backup) },
+      { file: ctx.layout.display(later.path) },
+    );
   }
   if (ctx.durability === 'entry') ctx.fs.fsyncDir(ctx.layout.segments);
 }
@@ -319,13 +330,12 @@ function dropGarbageTail(
   lineNumber: number,
   error: string,
 ): void {
+  const display = ctx.layout.display((segments[i] as SegmentFile).path);
   ctx.warn(
+    SessWarning.GARBAGE_TAIL,
     'logspec: dropping unreadable bytes at the end of the last segment during index rebuild; quarantining them',
-    {
-      segment: ctx.layout.display((segments[i] as SegmentFile).path),
-      line_number: lineNumber,
-      error,
-    },
+    { segment: display, line_number: lineNumber, error },
+    { file: display, offset: at },
   );
   cutAndQuarantine(ctx, segments, i, at);
 }

@@ -27,7 +27,8 @@ import {
   type StoreHead,
 } from '../schema.js';
 import { checkedAddU64, pad16, saturatingSubU64, type U64 } from '../u64.js';
-import type { Durability, RecoveryMode, RecoveryWarning, StoreContext } from './context.js';
+import { SessWarning } from '../warnings.js';
+import type { Durability, RecoveryMode, RecoveryWarning, StoreContext, WarningPlace } from './context.js';
 import {
   frameEnd,
   listCheckpointSeqs,
@@ -53,10 +54,13 @@ import {
   type BootState,
   bootstrapOriginal,
   emptyBootState,
+  type IntegrityProblem,
+  integrityProblems,
   segmentsExistWithData,
   validateIntegrityOriginal,
 } from './integrity.js';
 import { Layout } from './layout.js';
+import { OverlayFs } from './overlay-fs.js';
 import { type QuarantineRecord, quarantineTail, withQuarantineSink } from './quarantine.js';
 import { listSegmentFiles, rebuildIndexOriginal } from './rebuild.js';
 import { readIndexFast, scanStore } from './scan.js';
@@ -80,6 +84,22 @@ export interface SessionStoreOptions {
   lineLimit?: number;
   /** Called for each recovery warning (also kept in `warnings`). */
   onWarning?: (w: RecoveryWarning) => void;
+  /**
+   * logspec: open without changing anything (default false). No lock is taken and the files
+   * are only ever opened for reading; recovery runs against an in-memory copy-on-write view,
+   * so the store shows exactly the state a writable open would leave, `warnings` and
+   * `quarantined` list what that open would do, and every mutating method throws
+   * `SESS_READ_ONLY`. `lock` and `durability` are ignored.
+   */
+  readOnly?: boolean;
+}
+
+/** Where a recoverable error that triggers a rebuild points (its file, as displayed, and offset). */
+function errorPlace(e: SessionError, layout: Layout): WarningPlace {
+  const d = e.details;
+  const file =
+    typeof d.segment === 'string' ? d.segment : typeof d.path === 'string' ? layout.display(d.path) : undefined;
+  return { file, offset: e.offset };
 }
 
 const DEFAULT_MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -101,6 +121,15 @@ export class SessionStore {
   readonly warnings: RecoveryWarning[] = [];
   /** logspec: bytes recovery set aside instead of deleting. */
   readonly quarantined: QuarantineRecord[] = [];
+
+  /**
+   * The file system the store goes through. For a read-only store this is the in-memory
+   * view over the Fs given to `open`: it shows the files as the writable open would leave
+   * them (e.g. `listFilesRecursive(store.fs, store.layout.root)`), and writes nothing.
+   */
+  readonly fs: Fs;
+  /** logspec: opened with `readOnly` (see `SessionStoreOptions.readOnly`). */
+  readonly readOnly: boolean;
 
   private readonly ctx: StoreContext;
   private readonly now: () => string;
@@ -132,11 +161,10 @@ export class SessionStore {
   private unsynced = false;
   private readers = new Map<U64, SegmentHandle>();
 
-  private constructor(
-    readonly fs: Fs,
-    root: string,
-    opts: SessionStoreOptions,
-  ) {
+  private constructor(fs: Fs, root: string, opts: SessionStoreOptions) {
+    this.readOnly = opts.readOnly ?? false;
+    if (this.readOnly) fs = new OverlayFs(fs);
+    this.fs = fs;
     this.layout = new Layout(root, opts.rootLabel ?? root);
     this.now = opts.now ?? (() => new Date().toISOString());
     this.checkLinks = opts.checkLinks ?? true;
@@ -149,8 +177,10 @@ export class SessionStore {
       lineLimit: opts.lineLimit ?? MAX_LINE_BYTES,
       durability: opts.durability ?? 'entry',
       recovery: opts.recovery ?? 'quarantine',
-      warn(message, details = {}) {
-        const w = { message, details };
+      warn(code, message, details = {}, where = {}) {
+        const w: RecoveryWarning = { code, message, details };
+        if (where.file !== undefined) w.file = where.file;
+        if (where.offset !== undefined) w.offset = where.offset;
         warnings.push(w);
         onWarning?.(w);
       },
@@ -176,6 +206,14 @@ export class SessionStore {
     return store;
   }
 
+  /**
+   * logspec: `open(fs, root, { ...opts, readOnly: true })` — the state a writable open would
+   * reach, with nothing written, created, renamed, truncated or deleted, and no lock taken.
+   */
+  static openReadOnly(fs: Fs, root: string, opts: Omit<SessionStoreOptions, 'readOnly'> = {}): SessionStore {
+    return SessionStore.open(fs, root, { ...opts, readOnly: true });
+  }
+
   private create(lock: boolean): void {
     const { fs, layout } = this.ctx;
     let created = false;
@@ -187,7 +225,7 @@ export class SessionStore {
       const parent = dirname(layout.root);
       if (parent !== layout.root) fs.fsyncDir(parent);
     }
-    if (lock) this.lockHandle = fs.lock(layout.lock);
+    if (lock && !this.readOnly) this.lockHandle = fs.lock(layout.lock);
     withQuarantineSink(
       (r) => this.quarantined.push(r),
       () => this.load(),
@@ -241,23 +279,34 @@ export class SessionStore {
       boot = bootstrapOriginal(ctx);
     } catch (e) {
       if (!isRecoverableIndexError(e)) throw e;
-      ctx.warn('SessionStoreV2 bootstrap failed with recoverable index error; attempting index rebuild', {
-        error: (e as SessionError).piMessage,
-      });
+      ctx.warn(
+        SessWarning.BOOTSTRAP_REBUILD,
+        'SessionStoreV2 bootstrap failed with recoverable index error; attempting index rebuild',
+        { error: (e as SessionError).piMessage, errorCode: (e as SessionError).code },
+        errorPlace(e as SessionError, this.layout),
+      );
       boot = this.rebuildAndBoot();
     }
     // entry_count() is the last row's entrySeq, which a hand-made index can make 0.
     if (saturatingSubU64(boot.nextEntrySeq, 1) === 0 && segmentsExistWithData(ctx, listSegmentFiles(ctx))) {
-      ctx.warn('SessionStoreV2 detected segment data with empty index; rebuilding index');
+      ctx.warn(
+        SessWarning.EMPTY_INDEX_REBUILD,
+        'SessionStoreV2 detected segment data with empty index; rebuilding index',
+        {},
+        { file: this.layout.display(this.layout.index) },
+      );
       boot = this.rebuildAndBoot();
     }
     try {
       validateIntegrityOriginal(ctx);
     } catch (e) {
       if (!isRecoverableIndexError(e)) throw e;
-      ctx.warn('SessionStoreV2 integrity validation failed with recoverable error; rebuilding index', {
-        error: (e as SessionError).piMessage,
-      });
+      ctx.warn(
+        SessWarning.INTEGRITY_REBUILD,
+        'SessionStoreV2 integrity validation failed with recoverable error; rebuilding index',
+        { error: (e as SessionError).piMessage, errorCode: (e as SessionError).code },
+        errorPlace(e as SessionError, this.layout),
+      );
       boot = this.rebuildAndBoot();
       validateIntegrityOriginal(ctx);
     }
@@ -304,6 +353,7 @@ export class SessionStore {
 
   private writable(): void {
     this.live();
+    if (this.readOnly) throw sessionError(SessCode.READ_ONLY, 'session store is open read-only');
     if (this.poisoned) throw sessionError(SessCode.CLOSED, `session store must be reopened: ${this.poisoned}`);
   }
 
@@ -917,6 +967,26 @@ export class SessionStore {
     // The fast scan passing means the original finds nothing; otherwise let it find what it finds.
     if (rows && scanStore(this.ctx, rows)) return;
     validateIntegrityOriginal(this.ctx);
+  }
+
+  /**
+   * logspec: every problem `validateIntegrity` would report, not only the first: each with
+   * its code, the original's message, the file and byte offset of the line. Empty when the
+   * store is sound.
+   */
+  integrityReport(): IntegrityProblem[] {
+    this.live();
+    this.sync();
+    let rows = readIndexFast(this.ctx);
+    if (!rows) {
+      try {
+        rows = readIndexFile(this.ctx.fs, this.layout, this.ctx.lineLimit);
+      } catch {
+        rows = undefined;
+      }
+    }
+    if (rows && scanStore(this.ctx, rows)) return [];
+    return integrityProblems(this.ctx);
   }
 
   private integrityOk(): boolean {
