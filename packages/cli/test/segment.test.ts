@@ -89,8 +89,75 @@ describe('segment: verify', () => {
       dir,
     ]);
     expect(r.code).toBe(1);
-    expect(r.value.problems).toEqual([expect.objectContaining({ code: 'CLI_SEG_INDEX_ENTRY', offset: 12 })]);
-    expect(r.value.problems[0]?.message).toContain('entry 1 (offset 108, position 6179) does not point at a frame');
+    expect(r.value.problems).toEqual([expect.objectContaining({ code: 'SEG_INDEX_NOT_AT_FRAME', offset: 12 })]);
+    expect(r.value.problems[0]?.message).toContain('entry 1: position 6179 is not the start of a CRC-valid frame');
+  });
+
+  it.each([
+    [
+      'a relative offset that does not match its frame',
+      'SEG_INDEX_OFFSET_MISMATCH',
+      (b: Buffer) => b.writeUInt32BE(b.readUInt32BE(24) + 1, 24),
+    ],
+    ['a relative offset below the previous one', 'SEG_INDEX_OFFSET_DECREASING', (b: Buffer) => b.writeUInt32BE(0, 24)],
+    [
+      'a position not above the previous one',
+      'SEG_INDEX_POSITION_NOT_INCREASING',
+      (b: Buffer) => b.writeBigUInt64BE(0n, 28),
+    ],
+    [
+      'a position past the end of the log',
+      'SEG_INDEX_POSITION_PAST_END',
+      (b: Buffer) => b.writeBigUInt64BE(1n << 40n, 28),
+    ],
+  ])('a bad middle index entry (%s): verify reports %s, repair rebuilds the index byte for byte', (_, code, damage) => {
+    const dir = copySample(join(SEGMENT, 'single_base100'));
+    const idx = join(dir, '00000000000000000100.index');
+    const good = readFileSync(idx);
+    const bad = Buffer.from(good);
+    damage(bad);
+    writeFileSync(idx, bad);
+    const v = runJson<{ problems: { code: string; file: string; offset: number }[] }>(bin, ['verify', '--json', dir]);
+    expect(v.code).toBe(1);
+    expect(v.value.problems).toEqual([
+      expect.objectContaining({ code, file: '00000000000000000100.index', offset: 24 }),
+    ]);
+    const fixed = run(bin, ['repair', dir]);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toContain(`${code} in .index at byte 24`);
+    expect(fixed.stdout).toContain('the .index was rebuilt from the log');
+    expect(readFileSync(idx).equals(good)).toBe(true);
+    expect(run(bin, ['verify', dir]).code).toBe(0);
+  });
+
+  it('a bad index entry in a sealed segment of a partition is repaired too', () => {
+    const dir = copySample(join(SEGMENT, 'partition_two'));
+    const idx = join(dir, '00000000000000000000.index');
+    const good = readFileSync(idx);
+    writeFileSync(idx, Buffer.from([0, 0, 0, 3, ...good.subarray(4)]));
+    const v = runJson<{ problems: { code: string; offset: number }[] }>(bin, ['verify', '--json', dir]);
+    expect(v.value.problems).toEqual([expect.objectContaining({ code: 'SEG_INDEX_OFFSET_MISMATCH', offset: 0 })]);
+    expect(run(bin, ['repair', dir]).code).toBe(0);
+    expect(readFileSync(idx).equals(good)).toBe(true);
+    expect(run(bin, ['verify', dir]).code).toBe(0);
+  });
+
+  it('a damaged .timeindex entry is reported (SEG_INDEX_TIME_CRC_MISMATCH) and repair rewrites it', () => {
+    const dir = copySample(join(SEGMENT, 'single_base100'));
+    const time = join(dir, '00000000000000000100.timeindex');
+    writeFileSync(time, Buffer.alloc(16, 0x5a));
+    const v = runJson<{ problems: { code: string; file: string; offset: number }[] }>(bin, ['verify', '--json', dir]);
+    expect(v.code).toBe(1);
+    expect(v.value.problems).toEqual([
+      expect.objectContaining({
+        code: 'SEG_INDEX_TIME_CRC_MISMATCH',
+        file: '00000000000000000100.timeindex',
+        offset: 0,
+      }),
+    ]);
+    expect(run(bin, ['repair', dir]).code).toBe(0);
+    expect(readFileSync(time).length).toBe(5 * 16);
+    expect(run(bin, ['verify', dir]).code).toBe(0);
   });
 
   it('a torn index entry: reported, and repair rebuilds the index (old bytes quarantined)', () => {
@@ -100,7 +167,7 @@ describe('segment: verify', () => {
     writeFileSync(idx, Buffer.concat([good, Buffer.from([0, 0, 0, 9, 0xff])]));
     const v = runJson<{ problems: { code: string; offset: number }[] }>(bin, ['verify', '--json', dir]);
     expect(v.code).toBe(1);
-    expect(v.value.problems).toEqual([expect.objectContaining({ code: 'CLI_SEG_INDEX_TORN', offset: good.length })]);
+    expect(v.value.problems).toEqual([expect.objectContaining({ code: 'SEG_INDEX_TORN_ENTRY', offset: good.length })]);
     const fixed = runJson<{
       ok: boolean;
       quarantine: string;

@@ -10,11 +10,18 @@ export {
   INDEX_ENTRY_SIZE,
   INDEX_INTERVAL_BYTES,
   type IndexEntry,
+  type IndexProblem,
+  indexEntryOrderProblem,
+  indexedFrameProblem,
+  indexTornTail,
   MAX_RELATIVE_OFFSET,
   OffsetIndex,
+  pairedTimePrefix,
   TIME_INDEX_ENTRY_SIZE,
   TimeIndex,
   type TimeIndexEntry,
+  timeIndexProblem,
+  validateOffsetIndex,
 } from './codec/index-entries.js';
 export {
   type IndexEntryJson,

@@ -1,20 +1,25 @@
 import { basename, dirname, type Fs, isLogspecError, joinPath, type LogspecError, readFully } from '@logspec/core';
 import { scanFileFrames, segmentLayout } from '@logspec/frame';
 import {
-  decodeIndexEntries,
   decodeMessageAt,
   FRAME_HEADER_SIZE,
   formatTimestamp,
-  INDEX_ENTRY_SIZE,
   INDEX_INTERVAL_BYTES,
+  type IndexProblem,
+  indexEntryOrderProblem,
+  indexedFrameProblem,
+  indexTornTail,
   listSegmentBases,
   type Message,
   messageToJson,
+  OffsetIndex,
   parseRustU64,
   SegCode,
   segmentFileName,
   splitExtension,
   TIME_INDEX_SUFFIX,
+  TimeIndex,
+  timeIndexProblem,
   timestampMillis,
 } from '@logspec/segment-index';
 import { Partition, Segment } from '@logspec/segment-index/store';
@@ -28,14 +33,6 @@ import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summa
  * rivven's segment log through `@logspec/segment-index`: a partition directory of
  * `{base:020}.log` + `.index` (+ logspec's `.timeindex`), or one `.log` file.
  */
-
-/** Codes the CLI reports for `.index` problems: `@logspec/segment-index` has none of its own. */
-export const CliSegCode = {
-  /** An `.index` entry does not point at the frame carrying `base + relative offset`. */
-  INDEX_ENTRY: 'CLI_SEG_INDEX_ENTRY',
-  /** The `.index` size is not a multiple of 12 (a torn last entry; readers ignore it). */
-  INDEX_TORN: 'CLI_SEG_INDEX_TORN',
-} as const;
 
 interface SegRef {
   base: bigint;
@@ -132,8 +129,8 @@ function walkSegment(
   }
 }
 
-function readIndex(fs: Fs, seg: SegRef): Uint8Array | null {
-  const p = joinPath(seg.dir, segmentFileName(seg.base, 'index'));
+function readIndex(fs: Fs, seg: SegRef, suffix = 'index'): Uint8Array | null {
+  const p = joinPath(seg.dir, segmentFileName(seg.base, suffix));
   if (!fs.exists(p)) return null;
   const h = fs.open(p);
   try {
@@ -189,15 +186,15 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
       // The sparse index is derived data: its entries are checked against the frames as the
       // scan meets them (memory bounded by the index, not by the number of frames).
       const idx = readIndex(ctx.fs, seg);
-      const entries = idx === null ? [] : decodeIndexEntries(idx);
+      const entries = OffsetIndex.fromBytes(idx ?? new Uint8Array(0));
       /** Position → the entries pointing there (and the offset of the frame found there). */
       const byPos = new Map<number, { k: number; found: bigint | null | undefined }[]>();
-      entries.forEach((e, k) => {
-        const pos = Number(e.position);
+      for (let k = 0; k < entries.length; k++) {
+        const pos = entries.pos[k] as number;
         const list = byPos.get(pos);
         if (list) list.push({ k, found: undefined });
         else byPos.set(pos, [{ k, found: undefined }]);
-      });
+      }
       const expected: { rel: bigint; pos: number }[] = [];
       let lastIndexed = 0;
       let lastOffset: bigint | null = null;
@@ -219,7 +216,8 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
         ctx,
         (f) => {
           const m = f.message;
-          for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
+          // An empty frame (8 zero bytes) is tail damage, not a frame an entry may point at.
+          if (f.size > FRAME_HEADER_SIZE) for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
           if (f.at === 0 || f.at - lastIndexed >= INDEX_INTERVAL_BYTES) {
             lastIndexed = f.at;
             expected.push({ rel: m ? m.offset - seg.base : -1n, pos: f.at });
@@ -290,34 +288,36 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
       if (idx === null) {
         if (size > 0) notes.push(`${seg.name}: no .index file (readers scan from the start; repair rebuilds it)`);
       } else {
-        if (idx.length % INDEX_ENTRY_SIZE !== 0) {
-          problems.push({
-            code: CliSegCode.INDEX_TORN,
-            file: segmentFileName(seg.base, 'index'),
-            offset: idx.length - (idx.length % INDEX_ENTRY_SIZE),
-            message: `${idx.length % INDEX_ENTRY_SIZE} bytes of a torn last entry (readers ignore them)`,
-          });
-        }
+        const indexName = segmentFileName(seg.base, 'index');
+        const report = (p: IndexProblem, file: string) =>
+          problems.push({ code: p.code, file, offset: p.offset, message: p.message });
+        const torn = indexTornTail(idx.length);
+        if (torn) report(torn, indexName);
         st.indexEntries = entries.length;
-        entries.forEach((e, k) => {
-          const at = byPos.get(Number(e.position))?.find((h) => h.k === k)?.found;
-          const want = seg.base + BigInt(e.relativeOffset);
-          if (at === undefined || (at !== null && at !== want)) {
-            problems.push({
-              code: CliSegCode.INDEX_ENTRY,
-              file: segmentFileName(seg.base, 'index'),
-              offset: k * INDEX_ENTRY_SIZE,
-              message:
-                at === undefined
-                  ? `entry ${k} (offset ${want}, position ${e.position}) does not point at a frame`
-                  : `entry ${k} points at position ${e.position}, whose message has offset ${at}, not ${want}`,
-            });
+        // Each entry against the last good one, so one bad entry is reported once.
+        const bad = new Set<number>();
+        let good = -1;
+        for (let k = 0; k < entries.length; k++) {
+          const found = byPos.get(entries.pos[k] as number)?.find((h) => h.k === k)?.found;
+          const p = indexEntryOrderProblem(entries, k, size, good) ?? indexedFrameProblem(entries, k, seg.base, found);
+          if (p) {
+            bad.add(k);
+            report(p, indexName);
+          } else good = k;
+        }
+        const timeBytes = readIndex(ctx.fs, seg, TIME_INDEX_SUFFIX);
+        if (timeBytes !== null) {
+          const tp = timeIndexProblem(timeBytes, TimeIndex.fromBytes(timeBytes), entries);
+          // A time entry paired with a bad `.index` entry is not itself wrong.
+          if (tp && !(tp.code === SegCode.INDEX_TIME_UNPAIRED && bad.has(tp.entry))) {
+            report(tp, segmentFileName(seg.base, TIME_INDEX_SUFFIX));
           }
-        });
-        const matches = entries.every((e, k) => expected[k] && Number(e.position) === expected[k]?.pos);
+        }
+        let matches = true;
+        for (let k = 0; k < entries.length && matches; k++) matches = expected[k]?.pos === entries.pos[k];
         if (matches && entries.length < expected.length) {
           notes.push(
-            `${seg.name}: the .index lacks its last ${count(expected.length - entries.length, 'entry', 'entries')} (not written before a crash, or not flushed; repair of the active segment rebuilds them)`,
+            `${seg.name}: the .index lacks its last ${count(expected.length - entries.length, 'entry', 'entries')} (not written before a crash, or not flushed; repair rebuilds them)`,
           );
         } else if (!matches) {
           notes.push(`${seg.name}: the .index does not follow the 4 KiB rule of the original writer`);
@@ -474,7 +474,8 @@ export const segment: FormatAdapter = {
         'every frame: length and CRC-32',
         'every payload: postcard Message (varints, options, bools, UTF-8, markers, timestamps)',
         "offsets: at or above the segment's base, increasing, below the next segment's base",
-        '.index: whole entries, each at the frame carrying its offset, by the 4 KiB rule',
+        '.index: whole entries, ascending, inside the log, each at the frame carrying its offset, by the 4 KiB rule',
+        '.timeindex (logspec): whole entries, entry CRCs, paired with .index, maxima not decreasing',
         'strict: canonical message bytes (reported as notes)',
       ],
       problems: a.problems,
@@ -493,9 +494,10 @@ export const segment: FormatAdapter = {
         base: dirname(dir),
         entries: [name],
         run(fs, base) {
-          const p = Partition.open(fs, joinPath(base, name), { timeIndex, create: false });
+          // Every segment is checked and repaired, sealed ones too (a bad index entry anywhere).
+          const p = Partition.open(fs, joinPath(base, name), { timeIndex, create: false, recoverSealed: true });
           try {
-            return recoveryLines(p.recovery, 'the active segment');
+            return p.recoveries.flatMap((r) => recoveryLines(r.recovery, segmentFileName(r.baseOffset)));
           } finally {
             p.close();
           }
@@ -526,6 +528,8 @@ export const segment: FormatAdapter = {
 function recoveryLines(r: Segment['recovery'], what: string): string[] {
   if (!r) return [`${what}: no recovery ran`];
   const out = [`${what}: tail ${r.tail}${r.truncatedBytes ? `, ${r.truncatedBytes} bytes cut` : ''}`];
+  for (const p of r.indexProblems) out.push(`${p.code} in .${p.file} at byte ${p.offset}: ${p.message}`);
+  if (r.indexRebuilt) out.push('the .index was rebuilt from the log (a bad entry makes the whole index untrusted)');
   if (r.indexEntriesDropped)
     out.push(`${r.indexEntriesDropped} index entries dropped (torn, out of order or not at their frame)`);
   if (r.indexEntriesAdded) out.push(`${r.indexEntriesAdded} index entries rebuilt`);

@@ -46,6 +46,26 @@ export const SegCode = {
   INVALID_VALUE: 'SEG_INVALID_VALUE',
   /** The segment or partition was used after `close()`. */
   CLOSED: 'SEG_CLOSED',
+  /** `.index` size is not a multiple of 12: a partial last entry (the original ignores it). */
+  INDEX_TORN_ENTRY: 'SEG_INDEX_TORN_ENTRY',
+  /** An `.index` entry's position is at or past the end of the log. */
+  INDEX_POSITION_PAST_END: 'SEG_INDEX_POSITION_PAST_END',
+  /** An `.index` entry's position is not above the previous entry's. */
+  INDEX_POSITION_NOT_INCREASING: 'SEG_INDEX_POSITION_NOT_INCREASING',
+  /** An `.index` entry's relative offset is below the previous entry's (binary search needs them ascending). */
+  INDEX_OFFSET_DECREASING: 'SEG_INDEX_OFFSET_DECREASING',
+  /** An `.index` entry's position is not the first byte of a CRC-valid frame. */
+  INDEX_NOT_AT_FRAME: 'SEG_INDEX_NOT_AT_FRAME',
+  /** The frame at an `.index` entry's position carries another offset than `base + relative offset`. */
+  INDEX_OFFSET_MISMATCH: 'SEG_INDEX_OFFSET_MISMATCH',
+  /** logspec `.timeindex`: size is not a multiple of 16 (a partial last entry). */
+  INDEX_TIME_TORN_ENTRY: 'SEG_INDEX_TIME_TORN_ENTRY',
+  /** logspec `.timeindex`: an entry's CRC-32 does not match its first 12 bytes. */
+  INDEX_TIME_CRC_MISMATCH: 'SEG_INDEX_TIME_CRC_MISMATCH',
+  /** logspec `.timeindex`: entry k's relative offset differs from `.index` entry k's (or there is none). */
+  INDEX_TIME_UNPAIRED: 'SEG_INDEX_TIME_UNPAIRED',
+  /** logspec `.timeindex`: an entry's maximum timestamp is below the previous entry's. */
+  INDEX_TIME_DECREASING: 'SEG_INDEX_TIME_DECREASING',
 } as const;
 export type SegCode = (typeof SegCode)[keyof typeof SegCode];
 

@@ -237,16 +237,140 @@ export class TimeIndex {
   }
 }
 
-/** Checks that index entries are usable by logspec's reader: offsets and positions ascending, inside the log. */
-export function validateOffsetIndex(idx: OffsetIndex, logSize: number): number {
-  let prevRel = -1;
-  let prevPos = -1;
-  for (let i = 0; i < idx.length; i++) {
-    const r = idx.rel[i] as number;
-    const p = idx.pos[i] as number;
-    if (r < prevRel || p <= prevPos || p >= logSize) return i;
-    prevRel = r;
-    prevPos = p;
+/** A problem in `.index` or `.timeindex`: `offset` is the byte offset of the entry in that file. */
+export interface IndexProblem {
+  file: 'index' | 'timeindex';
+  code: SegCode;
+  /** Byte offset in the index file of the bad entry (or of the partial tail). */
+  offset: number;
+  /** Number of the bad entry (for a partial tail: the number it would have had). */
+  entry: number;
+  message: string;
+}
+
+function indexProblem(code: SegCode, k: number, message: string): IndexProblem {
+  return { file: 'index', code, offset: k * INDEX_ENTRY_SIZE, entry: k, message: `entry ${k}: ${message}` };
+}
+
+function timeProblem(code: SegCode, k: number, message: string): IndexProblem {
+  return { file: 'timeindex', code, offset: k * TIME_INDEX_ENTRY_SIZE, entry: k, message: `entry ${k}: ${message}` };
+}
+
+/** The partial last entry of an `.index` of `byteLength` bytes, if any. */
+export function indexTornTail(byteLength: number): IndexProblem | undefined {
+  const extra = byteLength % INDEX_ENTRY_SIZE;
+  if (extra === 0) return undefined;
+  const k = (byteLength - extra) / INDEX_ENTRY_SIZE;
+  return indexProblem(SegCode.INDEX_TORN_ENTRY, k, `${extra} bytes of a partial entry (readers ignore them)`);
+}
+
+/** What is wrong with entry `k`'s order (against entry `prev`) or bounds: the checks the reader's binary search needs. */
+function entryOrderCode(idx: OffsetIndex, k: number, logSize: number, prev: number): SegCode | undefined {
+  const p = idx.pos[k] as number;
+  if (p >= logSize) return SegCode.INDEX_POSITION_PAST_END;
+  if (prev < 0) return undefined;
+  if (p <= (idx.pos[prev] as number)) return SegCode.INDEX_POSITION_NOT_INCREASING;
+  if ((idx.rel[k] as number) < (idx.rel[prev] as number)) return SegCode.INDEX_OFFSET_DECREASING;
+  return undefined;
+}
+
+/**
+ * Entry `k`'s order or bounds problem, with its message (undefined when it is in order and
+ * inside the log). `prev` is the entry to compare with (default `k − 1`; a verifier that goes
+ * on after a bad entry passes the last good one, so one bad entry is not reported twice).
+ */
+export function indexEntryOrderProblem(
+  idx: OffsetIndex,
+  k: number,
+  logSize: number,
+  prev = k - 1,
+): IndexProblem | undefined {
+  const code = entryOrderCode(idx, k, logSize, prev);
+  if (code === undefined) return undefined;
+  const p = idx.pos[k] as number;
+  const r = idx.rel[k] as number;
+  switch (code) {
+    case SegCode.INDEX_POSITION_PAST_END:
+      return indexProblem(code, k, `position ${p} is not inside the log (${logSize} bytes)`);
+    case SegCode.INDEX_POSITION_NOT_INCREASING:
+      return indexProblem(code, k, `position ${p} is not above entry ${prev}'s (${idx.pos[prev]})`);
+    default:
+      return indexProblem(code, k, `relative offset ${r} is below entry ${prev}'s (${idx.rel[prev]})`);
   }
+}
+
+/**
+ * Number of leading entries usable by logspec's reader without reading the log: offsets
+ * ascending (equal allowed), positions strictly ascending, inside the log.
+ */
+export function validateOffsetIndex(idx: OffsetIndex, logSize: number): number {
+  for (let i = 0; i < idx.length; i++) if (entryOrderCode(idx, i, logSize, i - 1) !== undefined) return i;
   return idx.length;
+}
+
+/** How many leading time index entries pair with the offset index (same relative offset, maxima not decreasing). */
+export function pairedTimePrefix(t: TimeIndex, idx: OffsetIndex): number {
+  const limit = Math.min(t.length, idx.length);
+  let k = 0;
+  while (k < limit && t.rel[k] === idx.rel[k] && (k === 0 || (t.ts[k] as number) >= (t.ts[k - 1] as number))) k++;
+  return k;
+}
+
+/**
+ * The first problem of a `.timeindex` (its bytes, decoded as `t` by `TimeIndex.fromBytes`)
+ * against the offset index `idx`: an unpaired or decreasing entry, a CRC mismatch, or a partial tail.
+ */
+export function timeIndexProblem(bytes: Uint8Array, t: TimeIndex, idx: OffsetIndex): IndexProblem | undefined {
+  const k = pairedTimePrefix(t, idx);
+  if (k < t.length) {
+    if (k >= idx.length) {
+      return timeProblem(SegCode.INDEX_TIME_UNPAIRED, k, `the .index has no entry ${k} to pair with`);
+    }
+    if (t.rel[k] !== idx.rel[k]) {
+      return timeProblem(
+        SegCode.INDEX_TIME_UNPAIRED,
+        k,
+        `relative offset ${t.rel[k]} differs from .index entry ${k}'s (${idx.rel[k]})`,
+      );
+    }
+    return timeProblem(
+      SegCode.INDEX_TIME_DECREASING,
+      k,
+      `maximum timestamp ${t.ts[k]} is below entry ${k - 1}'s (${t.ts[k - 1]})`,
+    );
+  }
+  const whole = Math.floor(bytes.length / TIME_INDEX_ENTRY_SIZE);
+  if (t.length < whole) {
+    return timeProblem(SegCode.INDEX_TIME_CRC_MISMATCH, t.length, 'stored CRC-32 does not match the entry');
+  }
+  const extra = bytes.length % TIME_INDEX_ENTRY_SIZE;
+  if (extra !== 0) return timeProblem(SegCode.INDEX_TIME_TORN_ENTRY, whole, `${extra} bytes of a partial entry`);
+  return undefined;
+}
+
+/**
+ * Checks what `.index` entry `k` points at, given what lies at its position: `undefined` when
+ * no non-empty CRC-valid frame starts there, `null` for a frame whose payload does not decode,
+ * else the frame's message offset. It must be `base + rel` — or, for a payload that does not
+ * decode, the relative offset the index builder gives it (the previous entry's, 0 for the first).
+ */
+export function indexedFrameProblem(
+  idx: OffsetIndex,
+  k: number,
+  base: bigint,
+  frameOffset: bigint | null | undefined,
+): IndexProblem | undefined {
+  const r = idx.rel[k] as number;
+  if (frameOffset === undefined) {
+    return indexProblem(SegCode.INDEX_NOT_AT_FRAME, k, `position ${idx.pos[k]} is not the start of a CRC-valid frame`);
+  }
+  const want = frameOffset === null ? (k > 0 ? (idx.rel[k - 1] as number) : 0) : undefined;
+  if (want !== undefined ? r === want : frameOffset === base + BigInt(r)) return undefined;
+  return indexProblem(
+    SegCode.INDEX_OFFSET_MISMATCH,
+    k,
+    frameOffset === null
+      ? `the frame at position ${idx.pos[k]} does not decode; the index builder gives it relative offset ${want}, not ${r}`
+      : `the frame at position ${idx.pos[k]} carries offset ${frameOffset}, not ${base + BigInt(r)}`,
+  );
 }

@@ -31,6 +31,12 @@ export interface PartitionOptions {
   create?: boolean;
   /** What recovery does with a torn or corrupt tail of the active segment (default `truncate`). */
   tail?: 'truncate' | 'refuse';
+  /**
+   * Also run recovery on the sealed segments (default false: they were synced before the roll,
+   * and opening stays cheap). For repair tools: a damaged sealed segment gets its index
+   * checked entry by entry and rebuilt, and a torn tail cut.
+   */
+  recoverSealed?: boolean;
   /** Bytes of appended frames buffered before a write (default 64 KiB). */
   writeBufferBytes?: number;
   /** Clock for messages appended without a timestamp (default: `Date.now()`). */
@@ -77,6 +83,8 @@ export class Partition {
   readonly durability: Durability;
   /** Recovery report of the active segment at open. */
   readonly recovery: RecoveryReport | undefined;
+  /** Recovery reports of every segment recovered at open (the active one; all with `recoverSealed`). */
+  readonly recoveries: { baseOffset: bigint; recovery: RecoveryReport }[] = [];
   /** Directory entries ending in `.log` that are not `{base:020}.log` (left alone). */
   readonly ignoredFiles: string[] = [];
   private readonly segs: Segment[];
@@ -124,6 +132,9 @@ export class Partition {
       }
       const active = this.active;
       this.recovery = active.recovery;
+      for (const sg of this.segs) {
+        if (sg.recovery) this.recoveries.push({ baseOffset: sg.baseOffset, recovery: sg.recovery });
+      }
       const last = active.lastOffset();
       this.next = last === null ? active.baseOffset : last + 1n;
       if (!this.readOnly)
@@ -142,7 +153,7 @@ export class Partition {
   private openSegment(base: bigint, active: boolean): Segment {
     return Segment.open(this.fs, this.dir, base, {
       readOnly: this.readOnly,
-      recover: active,
+      recover: active || (!this.readOnly && (this.opts.recoverSealed ?? false)),
       timeIndex: this.opts.timeIndex ?? true,
       tail: this.opts.tail,
       writeBufferBytes: this.opts.writeBufferBytes,

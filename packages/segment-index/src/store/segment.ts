@@ -1,4 +1,4 @@
-import { type FileHandle, type Fs, isErrno, joinPath, LogspecError, readFully, writeFully } from '@logspec/core';
+import { crc32, type FileHandle, type Fs, isErrno, joinPath, LogspecError, readFully, writeFully } from '@logspec/core';
 import { scanFileFrames, segmentLayout } from '@logspec/frame';
 import { appendMessageFrame, appendPreparedFrame, FrameBuffer, type MessageFields } from '../codec/batch-encoder.js';
 import { SegCode, segError } from '../codec/errors.js';
@@ -6,10 +6,16 @@ import { FRAME_HEADER_SIZE } from '../codec/frame.js';
 import {
   INDEX_ENTRY_SIZE,
   INDEX_INTERVAL_BYTES,
+  type IndexProblem,
+  indexEntryOrderProblem,
+  indexedFrameProblem,
+  indexTornTail,
   MAX_RELATIVE_OFFSET,
   OffsetIndex,
+  pairedTimePrefix,
   TIME_INDEX_ENTRY_SIZE,
   TimeIndex,
+  timeIndexProblem,
   validateOffsetIndex,
 } from '../codec/index-entries.js';
 import { decodeMessageAt, type Message, type PreparedMessage, prepareMessage } from '../codec/message.js';
@@ -65,6 +71,14 @@ export interface RecoveryReport {
   indexEntriesAdded: number;
   /** Frames with a valid CRC whose payload does not decode (kept: they are not crash damage). */
   undecodableFrames: number;
+  /**
+   * What was wrong with the index files, each with the byte offset in its file: a partial last
+   * entry of `.index`, the first bad `.index` entry, the first bad `.timeindex` entry (entries
+   * after a bad one are not trusted, so not inspected).
+   */
+  indexProblems: IndexProblem[];
+  /** A bad `.index` entry made recovery discard the index and rebuild it from the log (Kafka's rule). */
+  indexRebuilt: boolean;
 }
 
 const DEFAULT_WRITE_BUFFER = 64 << 10;
@@ -74,13 +88,8 @@ const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /** Time index value for "no decodable message up to here": below every real timestamp. */
 const NO_TIMESTAMP = Number.MIN_SAFE_INTEGER;
 
-/** How many leading time index entries pair with the offset index. */
-function pairedPrefix(t: TimeIndex, idx: OffsetIndex): number {
-  const limit = Math.min(t.length, idx.length);
-  let k = 0;
-  while (k < limit && t.rel[k] === idx.rel[k] && (k === 0 || (t.ts[k] as number) >= (t.ts[k - 1] as number))) k++;
-  return k;
-}
+/** First read when probing the frame an index entry points at (most frames fit). */
+const PROBE_BYTES = 512;
 
 function openOrUndefined(fs: Fs, path: string, write: boolean): FileHandle | undefined {
   try {
@@ -129,6 +138,8 @@ export class Segment {
   private unsynced = false;
   private indexesUnsynced = false;
   private closed = false;
+  /** Problems seen while loading the index files (reported by recovery). */
+  private readonly loadProblems: IndexProblem[] = [];
 
   private constructor(fs: Fs, dir: string, base: bigint, opts: SegmentOptions, created: boolean) {
     this.fs = fs;
@@ -154,14 +165,18 @@ export class Segment {
     }
     const indexBytes = this.readWhole(this.indexFile ?? openOrUndefined(fs, this.indexPath, false), !this.indexFile);
     this.index = OffsetIndex.fromBytes(indexBytes);
+    const torn = indexTornTail(indexBytes.length);
+    if (torn) this.loadProblems.push(torn);
     this.indexOnDisk = this.index.length;
     this.lastIndexPosition = this.index.lastPosition() ?? 0;
     if (this.useTimeIndex) {
       const t = this.readWhole(this.timeFile ?? openOrUndefined(fs, this.timeIndexPath, false), !this.timeFile);
       this.time = TimeIndex.fromBytes(t);
       this.timeFileLen = t.length;
+      const problem = timeIndexProblem(t, this.time, this.index);
+      if (problem) this.loadProblems.push(problem);
       // Only entries that pair with the offset index (same relative offset, maxima ascending) count.
-      this.time.truncate(pairedPrefix(this.time, this.index));
+      this.time.truncate(pairedTimePrefix(this.time, this.index));
       this.timeOnDisk = this.time.length;
     }
     if (!this.readOnly && (opts.recover ?? true)) this.recovery = this.recover(opts.tail ?? 'truncate');
@@ -169,7 +184,7 @@ export class Segment {
       // Without a rescan, use only the entries that are in order and inside the log.
       this.index.truncate(validateOffsetIndex(this.index, this.fileSize));
       if (this.time) {
-        this.time.truncate(pairedPrefix(this.time, this.index));
+        this.time.truncate(pairedTimePrefix(this.time, this.index));
         this.timeOnDisk = Math.min(this.timeOnDisk, this.time.length);
       }
       this.lastIndexPosition = this.index.lastPosition() ?? 0;
@@ -209,17 +224,28 @@ export class Segment {
   // ---- recovery ----------------------------------------------------------------------
 
   /**
-   * logspec's recovery (the original has none): keep the index entries that are in order,
-   * inside the log and — for the last one — at a frame carrying their offset; keep the time
-   * index entries that pass their CRC and pair with those; rescan the log from the last entry
-   * both agree on, re-deriving entries by the original's rule; cut a torn or corrupt tail.
+   * logspec's recovery (the original has none): check every index entry against the log (in
+   * order, inside it, at a CRC-valid frame carrying its offset); if one is bad, discard the
+   * index and rebuild it from the log (Kafka's rule), else keep it and the time index entries
+   * that pass their CRC and pair with it; rescan the log from the last entry both agree on,
+   * re-deriving entries by the original's rule; cut a torn or corrupt tail.
    */
   private recover(tail: 'truncate' | 'refuse'): RecoveryReport {
     const idx = this.index;
     const loaded = idx.length;
-    let j = validateOffsetIndex(idx, this.fileSize) - 1;
+    const bad = this.firstBadIndexEntry();
+    // A `.timeindex` entry paired with the bad `.index` entry is not itself wrong.
+    const problems = this.loadProblems.filter(
+      (p) => !(bad && p.code === SegCode.INDEX_TIME_UNPAIRED && p.entry === bad.entry),
+    );
+    let before: EntriesCopy | undefined;
+    let j = idx.length - 1;
+    if (bad) {
+      problems.push(bad);
+      before = { rel: idx.rel.slice(0, loaded), pos: idx.pos.slice(0, loaded), length: loaded };
+      j = -1;
+    }
     if (this.time) j = Math.min(j, this.time.length - 1);
-    while (j >= 0 && !this.entryPointsAtItsFrame(j)) j--;
     idx.truncate(j + 1);
     this.time?.truncate(j + 1);
     const start = j >= 0 ? (idx.pos[j] as number) : 0;
@@ -279,8 +305,14 @@ export class Segment {
       this.maxTs = running === Number.NEGATIVE_INFINITY ? undefined : running;
       this.maxTsKnown = true;
     }
-    const dropped = Math.max(0, loaded - (j + 1));
-    const added = idx.length - (j + 1);
+    let dropped = Math.max(0, loaded - (j + 1));
+    let added = idx.length - (j + 1);
+    if (before) {
+      // Rebuilt from scratch: count the entries that actually changed.
+      const same = sameEntries(before, idx);
+      dropped = before.length - same;
+      added = idx.length - same;
+    }
     this.rewriteIndexes(j + 1);
     return {
       truncatedBytes,
@@ -288,28 +320,67 @@ export class Segment {
       indexEntriesDropped: dropped,
       indexEntriesAdded: added,
       undecodableFrames: undecodable,
+      indexProblems: problems,
+      indexRebuilt: before !== undefined,
     };
   }
 
-  /** Whether index entry `j` starts a CRC-valid frame whose message has offset `base + rel`. */
-  private entryPointsAtItsFrame(j: number): boolean {
-    const pos = this.index.pos[j] as number;
-    let ok = false;
-    scanFileFrames(
-      this.log,
-      segmentLayout,
-      (ps, pe, at, bytes) => {
-        try {
-          const m = decodeMessageAt(bytes, ps, pe, { baseOffset: at + FRAME_HEADER_SIZE }).message;
-          ok = m.offset === this.baseOffset + BigInt(this.index.rel[j] as number);
-        } catch (e) {
-          if (!(e instanceof LogspecError)) throw e;
-        }
-        return false;
-      },
-      { start: pos, end: this.fileSize, chunkSize: 64 << 10 },
-    );
-    return ok;
+  /**
+   * The first `.index` entry that is out of order, outside the log, not at the start of a
+   * non-empty CRC-valid frame (or inside the previous entry's frame), or at a frame carrying
+   * another offset. One positioned read per entry (entries are ≥ 4 KiB of log apart).
+   */
+  private firstBadIndexEntry(): IndexProblem | undefined {
+    const idx = this.index;
+    let prevEnd = 0;
+    const buf = new Uint8Array(PROBE_BYTES);
+    for (let k = 0; k < idx.length; k++) {
+      const order = indexEntryOrderProblem(idx, k, this.fileSize);
+      if (order) return order;
+      const pos = idx.pos[k] as number;
+      const probe = pos < prevEnd ? { offset: undefined, end: pos } : this.probeFrame(pos, buf);
+      const problem = indexedFrameProblem(idx, k, this.baseOffset, probe.offset);
+      if (problem) {
+        if (pos < prevEnd) problem.message += ` (it lies inside entry ${k - 1}'s frame)`;
+        return problem;
+      }
+      prevEnd = probe.end;
+    }
+    return undefined;
+  }
+
+  /**
+   * The frame starting at `pos`: its message offset (`null` when the payload does not decode,
+   * `undefined` when no non-empty CRC-valid frame starts there) and where it ends. The payload
+   * buffer is sized only after the length was checked against the log's size.
+   */
+  private probeFrame(pos: number, probe: Uint8Array): { offset: bigint | null | undefined; end: number } {
+    const size = this.fileSize;
+    if (pos + FRAME_HEADER_SIZE > size) return { offset: undefined, end: pos };
+    let buf = probe.subarray(0, Math.min(probe.length, size - pos));
+    if (readFully(this.log, buf, 0, buf.length, pos) < buf.length) return { offset: undefined, end: pos };
+    const v = new DataView(buf.buffer, buf.byteOffset, 8);
+    const crc = v.getUint32(0, false);
+    const len = v.getUint32(4, false);
+    const n = FRAME_HEADER_SIZE + len;
+    if (len === 0 || pos + n > size) return { offset: undefined, end: pos };
+    if (n > buf.length) {
+      const whole = new Uint8Array(n);
+      whole.set(buf);
+      const want = n - buf.length;
+      if (readFully(this.log, whole, buf.length, want, pos + buf.length) < want) return { offset: undefined, end: pos };
+      buf = whole;
+    }
+    if (crc32(buf, FRAME_HEADER_SIZE, n) !== crc) return { offset: undefined, end: pos };
+    try {
+      return {
+        offset: decodeMessageAt(buf, FRAME_HEADER_SIZE, n, { baseOffset: pos + FRAME_HEADER_SIZE }).message.offset,
+        end: pos + n,
+      };
+    } catch (e) {
+      if (!(e instanceof LogspecError)) throw e;
+      return { offset: null, end: pos + n };
+    }
   }
 
   /** Makes the index files hold exactly the in-memory entries, rewriting only from `keep` on. */
@@ -745,6 +816,20 @@ export class Segment {
       }
     }
   }
+}
+
+interface EntriesCopy {
+  rel: Uint32Array;
+  pos: Float64Array;
+  length: number;
+}
+
+/** Number of entries equal in both indexes at the same number. */
+function sameEntries(a: EntriesCopy, b: EntriesCopy): number {
+  let same = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a.rel[i] === b.rel[i] && a.pos[i] === b.pos[i]) same++;
+  return same;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
