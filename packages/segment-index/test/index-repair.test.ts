@@ -314,3 +314,31 @@ describe('crash while repairing a bad index entry (SimFs, every write/sync point
     expect(report.points).toBeGreaterThan(2);
   });
 });
+
+describe('index check over a log longer than its 1 MiB read window', () => {
+  // ~2.6 MiB: frames straddle the window's edges, and one message (1.2 MiB) is larger than it.
+  const sizes = Array.from({ length: 700 }, (_, i) => (i === 350 ? 1_200_000 : 1000 + ((i * 7919) % 1900)));
+  const w = write(sizes, 7, true);
+  const idx = OffsetIndex.fromBytes(w.index);
+
+  it('a clean log passes with no problem and no rebuild', () => {
+    expect(w.log.length).toBeGreaterThan(2 * (1 << 20));
+    const rec = openReadAndCompare(withFiles(w, w.index), w, targets(w, 1), true);
+    expect(rec).toMatchObject({ indexProblems: [], indexRebuilt: false });
+  });
+
+  it('a bad entry past the first window, and the entry of the large frame, are found and repaired', () => {
+    const after = idx.pos.findIndex((p) => (p as number) > 1.5 * (1 << 20));
+    const big = idx.rel.findIndex((r) => r === 350);
+    expect(after).toBeGreaterThan(0);
+    for (const k of [after, big].filter((k) => k >= 0)) {
+      const bad = w.index.slice();
+      // Position moved 12 bytes forward: inside its frame, so no frame starts there.
+      const v = new DataView(bad.buffer);
+      v.setUint32(k * INDEX_ENTRY_SIZE + 8, v.getUint32(k * INDEX_ENTRY_SIZE + 8) + 12);
+      const rec = openReadAndCompare(withFiles(w, bad), w, targets(w, k), true);
+      expect(rec).toMatchObject({ indexRebuilt: true });
+      expect(rec?.indexProblems[0]).toMatchObject({ code: SegCode.INDEX_NOT_AT_FRAME, offset: k * INDEX_ENTRY_SIZE });
+    }
+  });
+});
