@@ -316,20 +316,40 @@ describe('crash while repairing a bad index entry (SimFs, every write/sync point
 });
 
 describe('index check over a log longer than its 1 MiB read window', () => {
-  // ~2.6 MiB: frames straddle the window's edges, and one message (1.2 MiB) is larger than it.
-  const sizes = Array.from({ length: 700 }, (_, i) => (i === 350 ? 1_200_000 : 1000 + ((i * 7919) % 1900)));
+  // ~3.5 MiB of messages over 4 KiB (each one indexed): frames straddle the window's edges, and
+  // one message (1.2 MiB) is larger than the window.
+  const sizes = Array.from({ length: 400 }, (_, i) => (i === 300 ? 1_200_000 : 4200 + ((i * 7919) % 1900)));
   const w = write(sizes, 7, true);
   const idx = OffsetIndex.fromBytes(w.index);
 
   it('a clean log passes with no problem and no rebuild', () => {
     expect(w.log.length).toBeGreaterThan(2 * (1 << 20));
+    // The fixture really has an indexed frame cut by the window's end (the refill path) and
+    // one larger than the window: the window rule of `Segment.probeFrame`, replayed.
+    const W = 1 << 20;
+    const view = new DataView(w.log.buffer, w.log.byteOffset);
+    let start = 0;
+    let length = 0;
+    let cut = 0;
+    let larger = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const pos = idx.pos[k] as number;
+      if (pos < start || pos + 8 > start + length) [start, length] = [pos, Math.min(W, w.log.length - pos)];
+      const n = 8 + view.getUint32(pos + 4);
+      if (n > W) larger++;
+      else if (pos + n > start + length) {
+        cut++;
+        [start, length] = [pos, Math.min(W, w.log.length - pos)];
+      }
+    }
+    expect([cut > 0, larger > 0]).toEqual([true, true]);
     const rec = openReadAndCompare(withFiles(w, w.index), w, targets(w, 1), true);
     expect(rec).toMatchObject({ indexProblems: [], indexRebuilt: false });
   });
 
   it('a bad entry past the first window, and the entry of the large frame, are found and repaired', () => {
     const after = idx.pos.findIndex((p) => (p as number) > 1.5 * (1 << 20));
-    const big = idx.rel.findIndex((r) => r === 350);
+    const big = idx.rel.indexOf(300);
     expect(after).toBeGreaterThan(0);
     for (const k of [after, big].filter((k) => k >= 0)) {
       const bad = w.index.slice();
