@@ -17,8 +17,9 @@ export interface FileScanOptions {
   buffer?: Uint8Array;
   /**
    * Reuse this CRC arena for reads (its bytes are the buffer; `buffer` is then ignored). By
-   * default a scan of at least `ARENA_SCAN_FROM` bytes reads into an arena of its own, so
-   * every CRC is checked in place; shorter scans read into a plain buffer.
+   * default a scan of at least `ARENA_SCAN_FROM` bytes in chunks of at least a quarter of that
+   * reads into an arena of its own, so every CRC is checked in place; shorter scans and
+   * small-chunk reads use a plain buffer.
    */
   arena?: CrcArena;
 }
@@ -42,12 +43,19 @@ export function scanFileFrames(
   const chunkSize = Math.max(opts.chunkSize ?? DEFAULT_SCAN_CHUNK, layout.overhead);
   let arena: CrcArena | undefined;
   let buf: Uint8Array;
+  const size = Math.min(chunkSize, end - start);
   if (opts.arena && opts.arena.bytes.length >= layout.overhead) arena = opts.arena;
-  else if (!(opts.buffer && opts.buffer.length >= layout.overhead) && end - start >= ARENA_SCAN_FROM)
-    arena = createCrcArena(Math.min(chunkSize, end - start));
+  // A long range read in large chunks is a scan that earns back an arena's creation; a read
+  // that asks for small chunks (a read by offset with a byte budget) stops early and would not.
+  else if (
+    !(opts.buffer && opts.buffer.length >= layout.overhead) &&
+    end - start >= ARENA_SCAN_FROM &&
+    size >= ARENA_SCAN_FROM / 4
+  )
+    arena = createCrcArena(size);
   if (arena) buf = arena.bytes;
   else if (opts.buffer && opts.buffer.length >= layout.overhead) buf = opts.buffer;
-  else buf = new Uint8Array(Math.min(chunkSize, end - start));
+  else buf = new Uint8Array(size);
   const verifyCrc = opts.verifyCrc ?? true;
   /** File position of `buf[0]`. */
   let bufPos = start;
