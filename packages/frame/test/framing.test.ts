@@ -6,6 +6,7 @@ import {
   decodeFrames,
   encodeFrame,
   encodeFrameInto,
+  FRAME_BATCH_ARENA_FROM,
   FrameBatch,
   FrameDecoder,
   type FrameLayout,
@@ -300,6 +301,15 @@ describe('scanFileFrames (chunked file scanner)', () => {
   });
 });
 
+function errorOf(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('FrameBatch', () => {
   it('writes the same bytes as encodeFrame, frame after frame, growing past its capacity', () => {
     fc.assert(
@@ -325,6 +335,33 @@ describe('FrameBatch', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('reserve/seal write in place; mark/truncate drop a rejected tail; growth past FRAME_BATCH_ARENA_FROM keeps the bytes', () => {
+    const batch = new FrameBatch(segmentLayout, 0);
+    const parts: Uint8Array[] = [];
+    let i = 0;
+    while (batch.length < 3 * FRAME_BATCH_ARENA_FROM) {
+      const payload = new Uint8Array(100 + (i % 700)).map((_, k) => (k + i) & 0xff);
+      const ps = batch.reserve(payload.length + 10);
+      batch.buffer.set(payload, ps);
+      batch.seal(ps + payload.length);
+      parts.push(encodeFrame(segmentLayout, payload));
+      i++;
+    }
+    expect(batch.bytes).toEqual(concat(parts));
+    const mark = batch.mark();
+    batch.add(new Uint8Array(5000));
+    batch.add(new Uint8Array(7));
+    batch.truncate(mark);
+    expect(batch.count).toBe(parts.length);
+    expect(batch.bytes).toEqual(concat(parts));
+    expect(
+      isLogspecError(
+        errorOf(() => batch.seal(0)),
+        CoreCode.OUT_OF_RANGE,
+      ),
+    ).toBe(true);
   });
 
   it('clear starts a new batch in the same buffer', () => {

@@ -2,7 +2,7 @@ import { hexEncode, LogspecError } from '@logspec/core';
 import { SimFs } from '@logspec/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { appendMessageFrame, FrameBuffer } from '../src/codec/batch-encoder.js';
+import { appendMessageFrame, newFrameBuffer } from '../src/codec/batch-encoder.js';
 import { writeTimestampWords } from '../src/codec/timestamp.js';
 import {
   decodeIndexEntries,
@@ -29,7 +29,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const offsetArg = (o: bigint): number | bigint => (o <= MAX_SAFE ? Number(o) : o);
 
 function batchBytes(messages: readonly Message[], offsets: 'auto' | 'bigint' = 'auto'): Uint8Array {
-  const buf = new FrameBuffer();
+  const buf = newFrameBuffer();
   for (const m of messages)
     appendMessageFrame(buf, m, m.timestamp, offsets === 'auto' ? offsetArg(m.offset) : m.offset);
   return buf.bytes.slice(0, buf.length);
@@ -145,7 +145,7 @@ describe('batch encoder (frames straight into one buffer)', () => {
     );
     fc.assert(
       fc.property(arbPartial, ({ full, partial }) => {
-        const buf = new FrameBuffer();
+        const buf = newFrameBuffer();
         appendMessageFrame(buf, partial as unknown as NewMessage, full.timestamp, full.offset);
         expect(hexEncode(buf.bytes.slice(0, buf.length))).toBe(hexEncode(reference([full])));
       }),
@@ -202,7 +202,7 @@ describe('batch encoder (frames straight into one buffer)', () => {
         want = e;
       }
       expect(want, JSON.stringify(Object.keys(patch))).toBeInstanceOf(LogspecError);
-      const buf = new FrameBuffer();
+      const buf = newFrameBuffer();
       appendMessageFrame(buf, good, good.timestamp, 0);
       const before = hexEncode(buf.bytes.slice(0, buf.length));
       let got: unknown;

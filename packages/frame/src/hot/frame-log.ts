@@ -1,7 +1,5 @@
 import {
   CoreCode,
-  crc32,
-  createCrcArena,
   dirname,
   type FileHandle,
   type Fs,
@@ -12,6 +10,7 @@ import {
   readFully,
   writeFully,
 } from '@logspec/core';
+import { FrameBatch } from '../framing/batch.js';
 import { hotLayout } from '../framing/layout.js';
 import { HotCode, hotframeError } from './codes.js';
 import { type HotStop, scanHotLogFile } from './frames.js';
@@ -87,8 +86,8 @@ export class HotFrameLog {
   private unsyncedFrames = 0;
   private readonly syncBytes: number;
   private readonly syncFrames: number;
-  /** The write buffer lives in a CRC arena: each frame's CRC is computed in place. */
-  private writeArena = createCrcArena(64 * 1024);
+  /** One append's frames, each checksummed in place (a CRC arena), written with one write. */
+  private readonly batch = new FrameBatch(hotLayout);
   private failed: unknown;
 
   private constructor(
@@ -182,25 +181,19 @@ export class HotFrameLog {
 
   /** Appends frames with one write (and at most one sync); returns their offsets. */
   appendFrames(payloads: readonly Uint8Array[]): number[] {
-    let total = 0;
     for (const p of payloads) {
       if (p.length > 0xffffffff) {
         throw hotframeError(HotCode.FRAME_TOO_LARGE, 'payload longer than a u32 length', undefined, {
           length: p.length,
         });
       }
-      total += hotLayout.overhead + p.length;
     }
-    const buf = this.reserve(total);
+    this.live();
+    const batch = this.batch;
+    batch.clear();
     const offsets: number[] = [];
-    let at = 0;
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    for (const p of payloads) {
-      offsets.push(this.endPos + at);
-      buf.set(p, at + 4);
-      at = this.seal(view, buf, at, p.length);
-    }
-    this.commit(buf, total, payloads.length);
+    for (const p of payloads) offsets.push(this.endPos + batch.add(p));
+    this.commit(batch.bytes, batch.length, payloads.length);
     return offsets;
   }
 
@@ -214,38 +207,19 @@ export class HotFrameLog {
     maxPayload: (item: T) => number,
     fill: (item: T, out: Uint8Array, at: number) => number,
   ): number[] {
-    let bound = 0;
-    for (const it of items) bound += hotLayout.overhead + maxPayload(it);
-    const buf = this.reserve(bound);
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    const offsets: number[] = [];
-    let at = 0;
-    for (const it of items) {
-      offsets.push(this.endPos + at);
-      const end = fill(it, buf, at + 4);
-      at = this.seal(view, buf, at, end - at - 4);
-    }
-    this.commit(buf, at, items.length);
-    return offsets;
-  }
-
-  /** Writes length and CRC around the payload of `len` bytes at `buf[at + 4…]`; returns the frame's end. */
-  private seal(view: DataView, buf: Uint8Array, at: number, len: number): number {
-    if (len > 0xffffffff) throw hotframeError(HotCode.FRAME_TOO_LARGE, 'payload longer than a u32 length');
-    const arena = this.writeArena;
-    const crc = buf === arena.bytes ? arena.crc32(at + 4, at + 4 + len) : crc32(buf, at + 4, at + 4 + len);
-    hotLayout.writeEnvelope(view, at, len, crc);
-    return at + hotLayout.overhead + len;
-  }
-
-  private reserve(n: number): Uint8Array {
     this.live();
-    if (this.writeArena.bytes.length < n) {
-      let cap = this.writeArena.bytes.length;
-      while (cap < n) cap *= 2;
-      this.writeArena = createCrcArena(cap);
+    const batch = this.batch;
+    batch.clear();
+    const offsets: number[] = [];
+    for (const it of items) {
+      offsets.push(this.endPos + batch.length);
+      const ps = batch.reserve(maxPayload(it));
+      const end = fill(it, batch.buffer, ps);
+      if (end - ps > 0xffffffff) throw hotframeError(HotCode.FRAME_TOO_LARGE, 'payload longer than a u32 length');
+      batch.seal(end);
     }
-    return this.writeArena.bytes;
+    this.commit(batch.bytes, batch.length, items.length);
+    return offsets;
   }
 
   private commit(buf: Uint8Array, n: number, frames: number): void {

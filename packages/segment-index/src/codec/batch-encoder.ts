@@ -1,5 +1,4 @@
-import { type CrcArena, crc32, createCrcArena } from '@logspec/core';
-import { segmentLayout } from '@logspec/frame';
+import { FrameBatch, segmentLayout } from '@logspec/frame';
 import { SegCode, segError } from './errors.js';
 import {
   checkBytes,
@@ -107,73 +106,19 @@ function keyField(key: string): KeyField {
  * call, so a message costs no allocation of its own. `length` bytes are in use; `truncate`
  * drops a partly encoded batch.
  */
-export class FrameBuffer {
-  bytes: Uint8Array;
-  view: DataView;
-  length = 0;
-  /**
-   * Set when `bytes` are a CRC arena's (from `ARENA_FROM` bytes): each frame's CRC is then
-   * computed in place by core's WebAssembly kernel, without the copy `crc32` makes
-   * (about 130 ns a message of the ~660 ns a batched append costs). Smaller buffers stay
-   * plain: an arena costs 20–250 µs to create.
-   */
-  arena: CrcArena | undefined;
-
-  constructor(capacity = 0) {
-    this.bytes = this.alloc(capacity);
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-  }
-
-  /** Makes room for `n` more bytes after `length` (by doubling, keeping the bytes in use). */
-  reserve(n: number): void {
-    const need = this.length + n;
-    if (need <= this.bytes.length) return;
-    const old = this.bytes;
-    const bytes = this.alloc(Math.max(need, old.length * 2, 4096));
-    bytes.set(old.subarray(0, this.length));
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  truncate(length: number): void {
-    this.length = Math.min(this.length, length);
-  }
-
-  /** Empties the buffer; a buffer grown past `keep` bytes (one huge batch) is let go. */
-  clear(keep: number): void {
-    this.length = 0;
-    if (this.bytes.length > keep) {
-      this.bytes = this.alloc(0);
-      this.view = new DataView(this.bytes.buffer);
-    }
-  }
-
-  private alloc(size: number): Uint8Array {
-    this.arena = size >= ARENA_FROM ? createCrcArena(size) : undefined;
-    return this.arena ? this.arena.bytes : new Uint8Array(size);
-  }
-}
-
-/** Buffers of at least this many bytes are CRC arenas (a batch of ~300 messages of 200 B). */
-export const ARENA_FROM = 64 * 1024;
-
-/** Writes the envelope of the payload at `[start + 8, end)` and marks the frame in use. */
-function sealFrame(buf: FrameBuffer, start: number, end: number): void {
-  const len = end - start - HEADER;
-  if (len > MAX_PAYLOAD) throw segError(SegCode.FRAME_TOO_LARGE, `payload of ${len} bytes exceeds u32`);
-  const arena = buf.arena;
-  const crc = arena !== undefined ? arena.crc32(start + HEADER, end) : crc32(buf.bytes, start + HEADER, end);
-  buf.view.setUint32(start, crc, false);
-  buf.view.setUint32(start + 4, len, false);
-  buf.length = end;
+/**
+ * The batch buffer: `@logspec/frame`'s `FrameBatch` over the segment layout (a CRC arena from
+ * 64 KiB on, so each frame's CRC is computed in place, without a copy).
+ */
+export function newFrameBuffer(capacity = 0): FrameBatch {
+  return new FrameBatch(segmentLayout, capacity);
 }
 
 /** Appends the frame of a prepared message (`encodeFrames`' unit). */
-export function appendPreparedFrame(buf: FrameBuffer, p: PreparedMessage): void {
+export function appendPreparedFrame(buf: FrameBatch, p: PreparedMessage): void {
   if (p.size > MAX_PAYLOAD) throw segError(SegCode.FRAME_TOO_LARGE, `payload of ${p.size} bytes exceeds u32`);
-  buf.reserve(HEADER + p.size);
-  const start = buf.length;
-  sealFrame(buf, start, writePrepared(p, buf.bytes, start + HEADER));
+  const ps = buf.reserve(p.size);
+  buf.seal(writePrepared(p, buf.buffer, ps));
 }
 
 /**
@@ -183,7 +128,7 @@ export function appendPreparedFrame(buf: FrameBuffer, p: PreparedMessage): void 
  * order, with its errors, before anything is written; `offset` is a number only below 2^53.
  * Returns the message's `timestamp_millis` (for the time index).
  */
-export function appendMessageFrame(buf: FrameBuffer, m: MessageFields, ts: Timestamp, offset: number | bigint): number {
+export function appendMessageFrame(buf: FrameBatch, m: MessageFields, ts: Timestamp, offset: number | bigint): number {
   const key = m.key ?? null;
   if (key !== null) checkBytes(key, 'key');
   const value = m.value;
@@ -209,11 +154,10 @@ export function appendMessageFrame(buf: FrameBuffer, m: MessageFields, ts: Times
   const txn = m.isTransactional ?? false;
   if (typeof txn !== 'boolean') throw invalid('isTransactional must be a boolean');
 
-  buf.reserve(bound);
-  const out = buf.bytes;
+  const ps = buf.reserve(bound - HEADER);
+  let at = ps;
+  const out = buf.buffer;
   const view = buf.view;
-  const start = buf.length;
-  let at = start + HEADER;
   at = typeof offset === 'number' ? putVarint(out, at, offset) : putVarintBig(out, at, offset);
   if (key === null) out[at++] = 0;
   else {
@@ -255,6 +199,7 @@ export function appendMessageFrame(buf: FrameBuffer, m: MessageFields, ts: Times
     out[at++] = markerIndex;
   }
   out[at++] = txn ? 1 : 0;
-  sealFrame(buf, start, at);
+  if (at - ps > MAX_PAYLOAD) throw segError(SegCode.FRAME_TOO_LARGE, `payload of ${at - ps} bytes exceeds u32`);
+  buf.seal(at);
   return secs * 1000 + Math.floor(ts.nanos / 1_000_000);
 }

@@ -1,6 +1,6 @@
 import { crc32 } from '@logspec/core';
 import { segmentLayout } from '@logspec/frame';
-import { appendPreparedFrame, FrameBuffer } from './batch-encoder.js';
+import { appendPreparedFrame, newFrameBuffer } from './batch-encoder.js';
 import { SegCode, segError } from './errors.js';
 import {
   type DecodeMessageOptions,
@@ -25,7 +25,7 @@ export function encodeFrames(prepared: readonly PreparedMessage[]): { bytes: Uin
     if (p.size > MAX_PAYLOAD) throw segError(SegCode.FRAME_TOO_LARGE, `payload of ${p.size} bytes exceeds u32`);
     total += FRAME_HEADER_SIZE + p.size;
   }
-  const buf = new FrameBuffer(total);
+  const buf = newFrameBuffer(total);
   const starts: number[] = new Array(prepared.length);
   for (let i = 0; i < prepared.length; i++) {
     starts[i] = buf.length;

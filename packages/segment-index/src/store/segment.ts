@@ -1,6 +1,6 @@
 import { crc32, type FileHandle, type Fs, isErrno, joinPath, LogspecError, readFully, writeFully } from '@logspec/core';
 import { scanFileFrames, segmentLayout } from '@logspec/frame';
-import { appendMessageFrame, appendPreparedFrame, FrameBuffer, type MessageFields } from '../codec/batch-encoder.js';
+import { appendMessageFrame, appendPreparedFrame, type MessageFields, newFrameBuffer } from '../codec/batch-encoder.js';
 import { SegCode, segError } from '../codec/errors.js';
 import { FRAME_HEADER_SIZE } from '../codec/frame.js';
 import {
@@ -129,7 +129,7 @@ export class Segment {
   private timeFile: FileHandle | undefined;
   private fileSize: number;
   /** Frames appended and not yet written to the log (the original's `BufWriter`). */
-  private readonly pending = new FrameBuffer();
+  private readonly pending = newFrameBuffer();
   private readonly writeBuffer: number;
   private readonly syncEveryAppend: boolean;
   private readonly index: OffsetIndex;
@@ -534,7 +534,7 @@ export class Segment {
   appendPrepared(prepared: readonly PreparedMessage[]): number[] {
     this.writable();
     const buf = this.pending;
-    const from = buf.length;
+    const from = buf.mark();
     const positions = new Array<number>(prepared.length);
     try {
       for (let i = 0; i < prepared.length; i++) {
@@ -572,7 +572,7 @@ export class Segment {
     this.checkOffset(first, this.lastOffset());
     this.checkOffset(lastOffset, null);
     const buf = this.pending;
-    const from = buf.length;
+    const from = buf.mark();
     const indexFrom = this.index.length;
     const timeFrom = this.time?.length ?? 0;
     const lastIndexFrom = this.lastIndexPosition;
