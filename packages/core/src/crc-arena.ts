@@ -1,5 +1,5 @@
 import { hexDecode } from './bytes.js';
-import { backends } from './crc-backends.js';
+import { backends, type CrcBackend } from './crc-backends.js';
 import { CASTAGNOLI, checkWindow, crcJs, IEEE } from './crc-js.js';
 import { CRC_KERNEL_HEX } from './crc-kernel.js';
 import { CoreCode, LogspecError } from './errors.js';
@@ -114,24 +114,20 @@ class WasmCrcArena implements CrcArena {
   }
 
   crc32(start: number, end: number, seed = 0): number {
-    // Integer check too: the kernel would truncate 1.5 to 1 and answer a wrong CRC silently.
-    if (!(start >= 0 && start <= end && end <= this.#size && (start | 0) === start && (end | 0) === end))
-      throw windowError(start, end, this.#size);
-    if (end - start >= ARENA_NATIVE_FROM) {
-      const native = backends.crc32.native;
-      if (native !== undefined) return native(this.bytes.subarray(start, end), seed);
-    }
-    return this.#crc32(TABLES_BYTES + start, end - start, seed) >>> 0;
+    return this.#crc(this.#crc32, backends.crc32, start, end, seed);
   }
 
   crc32c(start: number, end: number, seed = 0): number {
+    return this.#crc(this.#crc32c, backends.crc32c, start, end, seed);
+  }
+
+  #crc(kernel: KernelFn, backend: CrcBackend, start: number, end: number, seed: number): number {
+    // Integer check too: the kernel would truncate 1.5 to 1 and answer a wrong CRC silently.
     if (!(start >= 0 && start <= end && end <= this.#size && (start | 0) === start && (end | 0) === end))
       throw windowError(start, end, this.#size);
-    if (end - start >= ARENA_NATIVE_FROM) {
-      const native = backends.crc32c.native;
-      if (native !== undefined) return native(this.bytes.subarray(start, end), seed);
-    }
-    return this.#crc32c(TABLES_BYTES + start, end - start, seed) >>> 0;
+    if (end - start >= ARENA_NATIVE_FROM && backend.native !== undefined)
+      return backend.native(this.bytes.subarray(start, end), seed);
+    return kernel(TABLES_BYTES + start, end - start, seed) >>> 0;
   }
 }
 
@@ -144,21 +140,19 @@ class JsCrcArena implements CrcArena {
   }
 
   crc32(start: number, end: number, seed = 0): number {
-    const native = backends.crc32.native;
-    if (native !== undefined && end - start >= ARENA_NATIVE_FROM) {
-      checkWindow(this.bytes, start, end);
-      return native(this.bytes.subarray(start, end), seed);
-    }
-    return crcJs(IEEE, this.bytes, start, end, seed);
+    return this.#crc(IEEE, backends.crc32, start, end, seed);
   }
 
   crc32c(start: number, end: number, seed = 0): number {
-    const native = backends.crc32c.native;
-    if (native !== undefined && end - start >= ARENA_NATIVE_FROM) {
+    return this.#crc(CASTAGNOLI, backends.crc32c, start, end, seed);
+  }
+
+  #crc(table: Int32Array, backend: CrcBackend, start: number, end: number, seed: number): number {
+    if (end - start >= ARENA_NATIVE_FROM && backend.native !== undefined) {
       checkWindow(this.bytes, start, end);
-      return native(this.bytes.subarray(start, end), seed);
+      return backend.native(this.bytes.subarray(start, end), seed);
     }
-    return crcJs(CASTAGNOLI, this.bytes, start, end, seed);
+    return crcJs(table, this.bytes, start, end, seed);
   }
 }
 

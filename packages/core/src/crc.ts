@@ -63,34 +63,30 @@ export function setKernelCrcThreshold(from: number): void {
   kernelFrom = from;
 }
 
+/** The one path choice of `crc32`/`crc32c`: JS below the kernel threshold, native from its threshold, the kernel between. */
+function dispatch(castagnoli: boolean, data: Uint8Array, start: number, end: number, seed: number): number {
+  const n = end - start;
+  if (n >= kernelFrom) {
+    const b = castagnoli ? backends.crc32c : backends.crc32;
+    if (n >= b.threshold && b.native) {
+      checkWindow(data, start, end);
+      return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
+    }
+    return crcKernel(castagnoli, data, start, end, seed);
+  }
+  return crcJs(castagnoli ? CASTAGNOLI : IEEE, data, start, end, seed);
+}
+
 /**
  * CRC-32/IEEE of `data[start, end)`; check value crc32("123456789") = 0xCBF43926.
  * `seed` continues a CRC: crc32(a ‖ b) = crc32(b, 0, b.length, crc32(a)).
  * A window outside `data` throws `CORE_OUT_OF_RANGE`.
  */
 export function crc32(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
-  const n = end - start;
-  if (n >= kernelFrom) {
-    const b = backends.crc32;
-    if (n >= b.threshold && b.native) {
-      checkWindow(data, start, end);
-      return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
-    }
-    return crcKernel(false, data, start, end, seed);
-  }
-  return crcJs(IEEE, data, start, end, seed);
+  return dispatch(false, data, start, end, seed);
 }
 
 /** CRC-32C/Castagnoli of `data[start, end)`; check value crc32c("123456789") = 0xE3069283. Same rules as `crc32`. */
 export function crc32c(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
-  const n = end - start;
-  if (n >= kernelFrom) {
-    const b = backends.crc32c;
-    if (n >= b.threshold && b.native) {
-      checkWindow(data, start, end);
-      return b.native(start === 0 && end === data.length ? data : data.subarray(start, end), seed);
-    }
-    return crcKernel(true, data, start, end, seed);
-  }
-  return crcJs(CASTAGNOLI, data, start, end, seed);
+  return dispatch(true, data, start, end, seed);
 }
