@@ -954,19 +954,8 @@ export class SessionStore {
 
   /** `validate_integrity`: throws the original's error when the store on disk is not sound. */
   validateIntegrity(): void {
-    this.live();
-    this.sync();
-    let rows = readIndexFast(this.ctx);
-    if (!rows) {
-      try {
-        rows = readIndexFile(this.ctx.fs, this.layout, this.ctx.lineLimit);
-      } catch {
-        rows = undefined;
-      }
-    }
     // The fast scan passing means the original finds nothing; otherwise let it find what it finds.
-    if (rows && scanStore(this.ctx, rows)) return;
-    validateIntegrityOriginal(this.ctx);
+    if (!this.fastScanPasses()) validateIntegrityOriginal(this.ctx);
   }
 
   /**
@@ -975,6 +964,11 @@ export class SessionStore {
    * store is sound.
    */
   integrityReport(): IntegrityProblem[] {
+    return this.fastScanPasses() ? [] : integrityProblems(this.ctx);
+  }
+
+  /** True when one pass over the index and segments finds the store sound (the common case). */
+  private fastScanPasses(): boolean {
     this.live();
     this.sync();
     let rows = readIndexFast(this.ctx);
@@ -985,8 +979,7 @@ export class SessionStore {
         rows = undefined;
       }
     }
-    if (rows && scanStore(this.ctx, rows)) return [];
-    return integrityProblems(this.ctx);
+    return rows !== undefined && scanStore(this.ctx, rows) !== undefined;
   }
 
   private integrityOk(): boolean {
