@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import type { Case } from './cases/case.js';
+import type { Case, FcSettings, SuiteProfile } from './cases/case.js';
 import { type CollectOptions, caseFilter, collectCases } from './cases/collect.js';
+import { inProfile } from './cases/profiles.js';
 import type { FormatName } from './protocol/types.js';
 import { DEFAULT_TIMEOUT_MS, missingCapability, runCase } from './runner/run.js';
 import type { Subject } from './subjects/subject.js';
@@ -18,6 +19,8 @@ export interface DefineConformanceOptions {
   expectedFailures?: Iterable<string>;
   timeoutMs?: number;
   fcRuns?: number;
+  /** `original`: only the cases of the original implementations' rules; default every case. */
+  profile?: SuiteProfile;
   collect?: Omit<CollectOptions, 'formats' | 'filter'>;
 }
 
@@ -29,7 +32,9 @@ export interface DefineConformanceOptions {
 export async function defineConformance(subject: Subject, opts: DefineConformanceOptions = {}): Promise<void> {
   const hello = await subject.start();
   afterAll(() => subject.stop());
-  const cases = await collectCases({ ...opts.collect, formats: opts.formats, filter: caseFilter(opts.cases ?? []) });
+  const cases = (
+    await collectCases({ ...opts.collect, formats: opts.formats, filter: caseFilter(opts.cases ?? []) })
+  ).filter((c) => inProfile(c, opts.profile));
   const expected = new Set(opts.expectedFailures ?? []);
   const byFormat = new Map<FormatName, Case[]>();
   for (const c of cases) byFormat.set(c.format, [...(byFormat.get(c.format) ?? []), c]);
@@ -39,7 +44,7 @@ export async function defineConformance(subject: Subject, opts: DefineConformanc
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     fc: {
       numRuns: opts.fcRuns ?? Number(process.env.LOGSPEC_FC_RUNS ?? 100),
-      seed: process.env.LOGSPEC_FC_SEED ? Number(process.env.LOGSPEC_FC_SEED) : undefined,
+      seed: fcSeedFromEnv(process.env.LOGSPEC_FC_SEED),
       path: process.env.LOGSPEC_FC_PATH || undefined,
       pathCase: process.env.LOGSPEC_FC_CASE || undefined,
     },
@@ -78,4 +83,9 @@ export async function defineConformance(subject: Subject, opts: DefineConformanc
       });
     }
   });
+}
+
+function fcSeedFromEnv(v: string | undefined): FcSettings['seed'] {
+  if (v === undefined || v === '') return undefined;
+  return v === 'random' ? 'random' : Number(v);
 }

@@ -6,7 +6,13 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { Case, Verdict } from '../src/cases/case.js';
 import { parseCli } from '../src/cli/args.js';
 import { runConformance } from '../src/cli/conformance.js';
-import { applyFailureList, fixedFailureList, parseFailureList, renderFailureList } from '../src/runner/failure-list.js';
+import {
+  applyFailureList,
+  fixedFailureList,
+  parseFailureList,
+  renderFailureList,
+  verdictPin,
+} from '../src/runner/failure-list.js';
 import type { CaseResult } from '../src/runner/run.js';
 import { Report } from '../src/schemas/report.js';
 import { BrokenSubject } from '../src/subjects/broken.js';
@@ -38,14 +44,46 @@ describe('failure-list semantics (as protobuf conformance)', () => {
     result('ring.read.skipped', { status: 'skipped', reason: 'not implemented: ring' }),
   ];
 
-  test('parsing keeps ids and their reasons, drops comments and blank lines', () => {
+  test('parsing keeps ids, pins and reasons, drops comments and blank lines', () => {
     expect([...list.entries]).toEqual([
-      ['ring.read.a', 'known bug #12'],
-      ['ring.read.b', undefined],
-      ['ring.read.gone', undefined],
-      ['wal.read.elsewhere', undefined],
-      ['ring.read.skipped', undefined],
+      ['ring.read.a', { pin: undefined, why: 'known bug #12' }],
+      ['ring.read.b', { pin: undefined, why: undefined }],
+      ['ring.read.gone', { pin: undefined, why: undefined }],
+      ['wal.read.elsewhere', { pin: undefined, why: undefined }],
+      ['ring.read.skipped', { pin: undefined, why: undefined }],
     ]);
+    expect([...parseFailureList('ring.read.x = error:io  # why\nring.read.y=ok:0123456789ab').entries]).toEqual([
+      ['ring.read.x', { pin: 'error:io', why: 'why' }],
+      ['ring.read.y', { pin: 'ok:0123456789ab', why: undefined }],
+    ]);
+  });
+
+  test('a pinned entry holds only while the case fails with the pinned answer', () => {
+    const pinned = parseFailureList(['ring.read.a = error:io', 'ring.read.b = error:io', 'ring.read.c'].join('\n'));
+    const { judged } = applyFailureList(
+      [
+        result('ring.read.a', { status: 'failed', message: 'x', pin: 'error:io' }),
+        result('ring.read.b', { status: 'failed', message: 'x', pin: 'error:header_mismatch' }),
+        result('ring.read.c', { status: 'failed', message: 'anything' }),
+      ],
+      pinned,
+      new Set(['ring']),
+    );
+    expect(judged.map((j) => [j.result.case.id, j.status])).toEqual([
+      ['ring.read.a', 'expected-failure'],
+      ['ring.read.b', 'changed-failure'],
+      ['ring.read.c', 'expected-failure'],
+    ]);
+    expect(judged[1]?.message).toContain('listed as failing with error:io, now fails with error:header_mismatch');
+  });
+
+  test('a failure without an answer pin is pinned by its message, temporary paths blanked', () => {
+    const a = verdictPin({ status: 'failed', message: 'byte 3 differs in /tmp/logspec-conformance-AbC123/x.vrrl' });
+    const b = verdictPin({ status: 'failed', message: 'byte 3 differs in /tmp/logspec-conformance-ZzZ999/x.vrrl' });
+    const c = verdictPin({ status: 'failed', message: 'byte 4 differs in /tmp/logspec-conformance-ZzZ999/x.vrrl' });
+    expect(a).toMatch(/^msg:[0-9a-f]{12}$/);
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
   });
 
   test('listed failure → expected; listed pass → unexpected pass; unlisted failure stays a failure; unknown ids of run formats are stale', () => {
@@ -64,9 +102,9 @@ describe('failure-list semantics (as protobuf conformance)', () => {
   test('--fix keeps exactly the failures, the reasons of surviving entries, and other formats untouched', () => {
     const fixed = fixedFailureList(list, [results], new Set(['ring']));
     expect([...fixed.entries]).toEqual([
-      ['ring.read.a', 'known bug #12'],
-      ['ring.read.c', undefined],
-      ['wal.read.elsewhere', undefined],
+      ['ring.read.a', { pin: verdictPin({ status: 'failed', message: 'x' }), why: 'known bug #12' }],
+      ['ring.read.c', { pin: verdictPin({ status: 'errored', message: 'crash' }), why: undefined }],
+      ['wal.read.elsewhere', { pin: undefined, why: undefined }],
     ]);
     expect(parseFailureList(renderFailureList(fixed)).entries).toEqual(fixed.entries);
   });

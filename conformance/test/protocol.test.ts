@@ -49,6 +49,7 @@ describe('adapter protocol: a testee that misbehaves is reported errored and res
       verb: 'decode',
       needs: ['decode'],
       requirements: [],
+      profile: 'original',
       title: id,
       run: async (ctx) => {
         const out = await ctx.subject.run(decode(hex), ctx.timeoutMs);
@@ -94,6 +95,7 @@ describe('adapter protocol: a testee that misbehaves is reported errored and res
       verb: 'decode',
       needs: ['decode'],
       requirements: [],
+      profile: 'original',
       title: '',
       run: async () => ({ status: 'passed' }),
     } as Case;

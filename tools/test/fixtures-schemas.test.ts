@@ -6,6 +6,8 @@ import { Compile } from 'typebox/compile';
 import { afterAll, describe, expect, test } from 'vitest';
 import { renderSchemas, syncSchemas } from '../src/schemas/main.js';
 import { chapterErrorTable, mergeRegistry } from '../src/schemas/registry.js';
+import { buildRegistry, parseCodeTable, parseKindTable } from '../src/schemas/registry-json.js';
+import { parseRequirements } from '../src/schemas/requirements.js';
 
 const specDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../spec');
 const tmp = mkdtempSync(join(tmpdir(), 'logspec-schemas-'));
@@ -13,7 +15,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('pnpm schemas', () => {
   test('spec/schemas is what the typebox types generate (no drift)', () => {
-    expect(syncSchemas(join(specDir, 'schemas'), true)).toEqual({ changed: [], added: [], stale: [] });
+    expect(syncSchemas(join(specDir, 'schemas'), true, specDir)).toEqual({ changed: [], added: [], stale: [] });
   });
 
   test('the published vector-file schema works in a plain JSON Schema validator', () => {
@@ -50,6 +52,7 @@ describe('pnpm schemas', () => {
     const dir = join(tmp, 'schemas');
     expect(syncSchemas(dir, false).added.sort()).toEqual([
       'protocol.schema.json',
+      'registry.schema.json',
       'report.schema.json',
       'vector-file.schema.json',
     ]);
@@ -86,5 +89,73 @@ describe('the error-code registry is merged from the chapters', () => {
     expect(mergeRegistry(merged, dir)).toBe(merged);
     expect(chapterErrorTable('# x\n## Error codes\n\nnone yet\n')).toBeNull();
     expect(() => mergeRegistry('no markers', dir)).toThrow(/lacks the markers/);
+  });
+});
+
+describe('the registry as data (spec/schemas/registry.json)', () => {
+  test('requirements carry their mark, inline, after the ID, or in an italic note at the end of the rule', () => {
+    const text = [
+      '- **RING-W-001** (original) A writer MUST …',
+      '- **SEG-W-002 (logspec)** A frame MUST …',
+      '- **WAL-W-003** A writer MUST lay a record out',
+      '  - `meta_len` and nothing after it. _(original)_',
+      '- **WAL-W-004** A writer MUST refuse … _(logspec; the original truncates)_',
+      '**Bootstrap** — **SESS-S-002** (original): read the index',
+      '- **HOT-S-001** A store MUST …',
+      '',
+      'Later prose (logspec) is not its mark.',
+    ].join('\n');
+    expect(parseRequirements(text, 'x.md').map((r) => [r.id, r.origin])).toEqual([
+      ['RING-W-001', 'original'],
+      ['SEG-W-002', 'logspec'],
+      ['WAL-W-003', 'original'],
+      ['WAL-W-004', 'logspec'],
+      ['SESS-S-002', 'original'],
+      ['HOT-S-001', undefined],
+    ]);
+  });
+
+  test('every requirement of every chapter is marked, and the registry is built without conflicts', () => {
+    const r = buildRegistry(specDir);
+    expect(r.requirements.length).toBeGreaterThan(150);
+    expect(r.requirements.find((x) => x.id === 'RING-W-009')?.origin).toBe('logspec');
+    expect(r.requirements.find((x) => x.id === 'SEG-W-005')?.origin).toBe('original');
+    expect(r.codes.find((c) => c.code === 'RING_INVALID_VALUE')?.origin).toBe('logspec');
+    expect(r.originalKinds.find((k) => k.codes.includes('SEG_BAD_BOOL'))).toEqual({
+      chapter: 'segment.md',
+      kind: 'deserialize',
+      when: { postcard: 'DeserializeBadBool' },
+      codes: ['SEG_BAD_BOOL'],
+    });
+  });
+
+  test('a kind table row narrows by `field` = `value`; a code under two kinds is refused', () => {
+    const chapter = [
+      '## 9. Error codes',
+      '',
+      '| code | meaning | offset points at | origin |',
+      '|---|---|---|---|',
+      '| `X_A` | a | 0 | original (`a`) |',
+      '| `X_B` | b | 0 | logspec |',
+      '',
+      '### 9.1 Original error kinds',
+      '',
+      '| original kind | fields | logspec codes |',
+      '| --- | --- | --- |',
+      '| `io` | `op` = `read`, `count` | `X_A`, `X_B` |',
+    ].join('\n');
+    expect(parseCodeTable(chapter, 'x.md').map((c) => [c.code, c.origin])).toEqual([
+      ['X_A', 'original'],
+      ['X_B', 'logspec'],
+    ]);
+    expect(parseKindTable(chapter, 'x.md')).toEqual([
+      { chapter: 'x.md', kind: 'io', when: { op: 'read' }, codes: ['X_A', 'X_B'] },
+    ]);
+    const dir = join(tmp, 'conflict');
+    mkdirSync(dir, { recursive: true });
+    for (const c of ['ring.md', 'wal.md', 'segment.md', 'session.md', 'hotlog.md'])
+      writeFileSync(join(dir, c), '# empty\n');
+    writeFileSync(join(dir, 'ring.md'), `${chapter}\n| \`other\` | — | \`X_A\` |\n`);
+    expect(() => buildRegistry(dir)).toThrow(/X_A is listed under original kinds io and other/);
   });
 });

@@ -24,7 +24,7 @@ function sandbox(plugin: string) {
   writeFileSync(join(reference, 'README.md'), '# reference\n');
   mkdirSync(plugins);
   writeFileSync(join(plugins, 'ring.ts'), plugin);
-  return { root, reference, plugins, opts: { root, referenceDir: reference, pluginsDir: plugins } };
+  return { root, reference, plugins, opts: { root, referenceDir: reference, pluginsDir: plugins, replay: false } };
 }
 
 const goodPlugin = `

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { firstDifference, show } from '../json/compare.js';
 import { GOLDEN_DIR } from '../paths.js';
 import type { FormatName, Op, Outcome } from '../protocol/types.js';
+import type { SuiteProfile } from './case.js';
 import { isExpectFile, listFiles } from './files.js';
+import { requirementsProfile } from './profiles.js';
 
 /** The reference corpus's fixed "now" (REFERENCE-README.md). */
 export const REFERENCE_FIXED_TIME = '2026-04-15T12:34:56.789Z';
@@ -23,6 +25,19 @@ export interface CorpusEntry {
    */
   judge?: (out: Outcome) => string | null | undefined;
   ops: Op[] | null;
+  /** Requirement IDs the sample checks (boundary samples cite the rule whose threshold they sit on). */
+  requirements: string[];
+  profile: SuiteProfile;
+  /**
+   * For a sample too large to keep in git: its files' sizes and SHA-256, and the sample is laid
+   * out by replaying `ops` with the reference implementation (then checked against these).
+   */
+  digests?: Record<string, FileDigest>;
+}
+
+export interface FileDigest {
+  size: number;
+  sha256: string;
 }
 
 export interface Corpus {
@@ -32,11 +47,31 @@ export interface Corpus {
   dir: string;
   fixedTime: string;
   entries: CorpusEntry[];
+  /**
+   * Every directory of the producer's samples, empty ones included (`tree.json`): git keeps no
+   * empty directory, so the runner recreates them from this list when it lays a sample out.
+   */
+  dirs: string[];
 }
 
 interface CorpusJson {
   fixed_time?: string;
-  entries: Array<{ path: string; expect: string; kind: string; description?: string; recipe?: { ops: Op[] } | null }>;
+  entries: Array<{
+    path: string;
+    expect: string;
+    kind: string;
+    description?: string;
+    recipe?: { ops: Op[] } | null;
+    requirements?: string[];
+    profile?: SuiteProfile;
+    digests?: Record<string, FileDigest>;
+  }>;
+}
+
+/** The directories listed in a producer's `tree.json` (none when it has no such file). */
+function treeDirs(dir: string): string[] {
+  const p = join(dir, 'tree.json');
+  return existsSync(p) ? ((readJson(p) as { dirs?: string[] }).dirs ?? []) : [];
 }
 
 const readJson = (p: string): unknown => JSON.parse(readFileSync(p, 'utf8'));
@@ -61,14 +96,22 @@ function loadCorpus(format: FormatName, producer: string, dir: string): Corpus |
       producer,
       dir,
       fixedTime: c.fixed_time ?? REFERENCE_FIXED_TIME,
+      dirs: treeDirs(dir),
       entries: nameEntries(
-        c.entries.map((e) => ({
-          path: e.path,
-          kind: e.kind,
-          description: e.description ?? '',
-          expected: () => readJson(join(dir, e.expect)),
-          ops: e.recipe?.ops ?? null,
-        })),
+        c.entries.map((e) => {
+          const requirements = e.requirements ?? [];
+          const entry: Omit<CorpusEntry, 'name'> = {
+            path: e.path,
+            kind: e.kind,
+            description: e.description ?? '',
+            expected: () => readJson(join(dir, e.expect)),
+            ops: e.recipe?.ops ?? null,
+            requirements,
+            profile: e.profile ?? requirementsProfile(requirements),
+          };
+          if (e.digests) entry.digests = e.digests;
+          return entry;
+        }),
       ),
     };
   }
@@ -81,6 +124,7 @@ function loadCorpus(format: FormatName, producer: string, dir: string): Corpus |
     producer,
     dir,
     fixedTime: REFERENCE_FIXED_TIME,
+    dirs: treeDirs(dir),
     entries: nameEntries(
       expects.map((rel) => {
         const expected = readJson(join(dir, rel));
@@ -90,6 +134,8 @@ function loadCorpus(format: FormatName, producer: string, dir: string): Corpus |
           description: '',
           expected: () => expected,
           ops: null,
+          requirements: [],
+          profile: 'original' as const,
         };
       }),
     ),
@@ -124,9 +170,12 @@ function hotlogCorpus(producer: string, dir: string): Corpus {
     producer,
     dir,
     fixedTime: REFERENCE_FIXED_TIME,
+    dirs: treeDirs(dir),
     entries: [
       {
         path: 'hot/log.bin',
+        requirements: [],
+        profile: 'original',
         name: 'log',
         kind: 'positive',
         description: `${log.events.length} rkyv 0.8.16 HotEventRecord archives`,

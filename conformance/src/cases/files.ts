@@ -42,14 +42,22 @@ export function sampleRoot(samplePath: string): string {
 
 export const isExpectFile = (rel: string) => rel.endsWith('.expect.json');
 
-/** Copies `rel` (a file or a directory tree, expectations left out) from `fromDir` to `toDir`. */
-export function copyTree(fromDir: string, toDir: string, rel: string): void {
+/**
+ * Copies `rel` (a file or a directory tree, expectations left out) from `fromDir` to `toDir`, and
+ * creates the directories of `dirs` (paths relative to `fromDir`) that lie under `rel`: the empty
+ * directories git cannot keep are part of a sample too. Returns false when nothing exists at
+ * `rel` afterwards — a sample the suite lacks, which the caller must report as its own defect.
+ */
+export function copyTree(fromDir: string, toDir: string, rel: string, dirs: readonly string[] = []): boolean {
+  for (const d of dirs) {
+    if (d === rel || d.startsWith(`${rel}/`)) mkdirSync(join(toDir, ...d.split('/')), { recursive: true });
+  }
   const src = join(fromDir, rel);
-  if (!existsSync(src)) return;
+  if (!existsSync(src)) return existsSync(join(toDir, rel));
   if (statSync(src).isFile()) {
     mkdirSync(dirname(join(toDir, rel)), { recursive: true });
     copyFileSync(src, join(toDir, rel));
-    return;
+    return true;
   }
   mkdirSync(join(toDir, rel), { recursive: true });
   for (const f of listFiles(src, isExpectFile)) {
@@ -57,6 +65,7 @@ export function copyTree(fromDir: string, toDir: string, rel: string): void {
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(join(src, ...f.split('/')), to);
   }
+  return true;
 }
 
 /**
@@ -110,4 +119,34 @@ export function readTree(dir: string, root: string): Map<string, Uint8Array> {
 
 export function toPosix(p: string): string {
   return p.split(sep).join('/');
+}
+
+/**
+ * Directories of a sample: those `dirs` (relative to the producer) lists under `root` must exist
+ * under `actualDir`, and no other directory may. Only checked when the producer lists its tree.
+ */
+export function compareDirs(dirs: readonly string[], root: string, actualDir: string): string[] {
+  if (dirs.length === 0) return [];
+  const want = new Set(dirs.filter((d) => d === root || d.startsWith(`${root}/`)));
+  if (want.size === 0) return [];
+  const got = new Set(listDirs(actualDir));
+  return [
+    ...[...want].filter((d) => !got.has(d)).map((d) => `missing directory ${d}`),
+    ...[...got].filter((d) => !want.has(d)).map((d) => `unexpected directory ${d}`),
+  ];
+}
+
+/** Every directory under `root` (not following links), as sorted `/`-separated relative paths. */
+export function listDirs(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    for (const ent of readdirSync(dir, { withFileTypes: true })) {
+      if (!ent.isDirectory()) continue;
+      const r = rel === '' ? ent.name : `${rel}/${ent.name}`;
+      out.push(r);
+      walk(join(dir, ent.name), r);
+    }
+  };
+  if (existsSync(root) && statSync(root).isDirectory()) walk(root, '');
+  return out.sort();
 }

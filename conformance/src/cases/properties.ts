@@ -76,6 +76,8 @@ export function propertyCases(
       verb: 'decode',
       needs,
       requirements,
+      // A round trip is a fact of any faithful codec; typed errors with offsets are logspec's rule.
+      profile: prop === 'roundtrip' || prop === 'canonical' ? 'original' : 'logspec',
       title,
       run,
     });
@@ -125,6 +127,8 @@ export function propertyCases(
       verb: 'read',
       needs: ['write', 'read'],
       requirements: ['CONF-R-015'],
+      // "Never a crash" is logspec's rule: the original panics or aborts on some damage.
+      profile: 'logspec',
       title: 'files written by a recipe, then truncated, bit-flipped or extended, read as a value or a typed error',
       run: (ctx) => damage(ctx, `${format}.property.damage`, format, recipes),
     });
@@ -151,7 +155,8 @@ async function check<T>(
     examples: examples.map((e) => [e] as [T]),
     interruptAfterTimeLimit: 60_000,
   };
-  if (ctx.fc.seed !== undefined) params.seed = ctx.fc.seed;
+  const seed = seedFor(ctx.fc, caseId);
+  if (seed !== undefined) params.seed = seed;
   if (ctx.fc.path !== undefined && (ctx.fc.pathCase === undefined || ctx.fc.pathCase === caseId))
     params.path = ctx.fc.path;
   let details: fc.RunDetails<[T]>;
@@ -172,6 +177,18 @@ async function check<T>(
   return failed(
     `${why}; counterexample ${show(details.counterexample ? render(details.counterexample[0]) : undefined, 400)}; replay with LOGSPEC_FC_SEED=${details.seed} LOGSPEC_FC_PATH=${details.counterexamplePath ?? ''} LOGSPEC_FC_CASE=${caseId} (or --case ${caseId} --fc-seed ${details.seed} --fc-path ${details.counterexamplePath ?? ''})`,
   );
+}
+
+/**
+ * The seed a property case runs with: the one given, none (fast-check's random) for `random`,
+ * else one derived from the case id, so a run repeats exactly and a failure list can pin it.
+ */
+export function seedFor(fc: CaseContext['fc'], caseId: string): number | undefined {
+  if (fc.seed === 'random') return undefined;
+  if (fc.seed !== undefined) return fc.seed;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < caseId.length; i++) h = Math.imul(h ^ caseId.charCodeAt(i), 0x01000193);
+  return h | 0;
 }
 
 function decode(

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { hexDecode } from '@logspec/core';
 import { Compile } from 'typebox/compile';
-import { errorDifference, firstDifference } from '../json/compare.js';
+import { firstDifference, judgeError } from '../json/compare.js';
 import { VECTORS_DIR } from '../paths.js';
 import type { FormatName, Outcome, Request } from '../protocol/types.js';
 import { VectorFile, type VectorTest } from '../schemas/vectors.js';
@@ -12,12 +12,14 @@ import {
   describeOutcome,
   failed,
   passed,
+  pinOf,
   send,
   unjudgeable,
   type Verdict,
 } from './case.js';
 import { REFERENCE_FIXED_TIME } from './corpus.js';
 import { compareTrees, withTempDir } from './files.js';
+import { vectorProfile } from './profiles.js';
 
 const checkVectorFile = Compile(VectorFile);
 
@@ -124,6 +126,7 @@ export function vectorCases(format: FormatName, vectorsDir?: string): Case[] {
         verb: 'decode',
         needs: [],
         requirements: ['CONF-R-004'],
+        profile: 'original',
         title: `vector file ${format}/${f.group}.json is valid`,
         run: async () => failed(`invalid vector file: ${problems.slice(0, 8).join('; ')}`),
       });
@@ -143,6 +146,7 @@ function vectorCase(format: FormatName, file: VectorFile, t: VectorTest): Case {
     verb: file.verb,
     needs: [file.verb],
     requirements: t.requirements,
+    profile: vectorProfile(t),
     title: `${t.id}: ${t.comment}`,
     run: (ctx) => runVector(ctx, format, file, t),
   };
@@ -155,10 +159,10 @@ async function runVector(ctx: CaseContext, format: FormatName, file: VectorFile,
     case 'decode': {
       const req: Request = { verb: 'decode', format, kind, hex: i.hex ?? '' };
       if (i.mode) req.mode = i.mode;
-      return judgeVector(t, await send(ctx, req));
+      return judgeVector(format, t, await send(ctx, req));
     }
     case 'encode':
-      return judgeVector(t, await send(ctx, { verb: 'encode', format, kind, value: i.value }));
+      return judgeVector(format, t, await send(ctx, { verb: 'encode', format, kind, value: i.value }));
     case 'read':
       return withTempDir(async (tmp) => {
         for (const [rel, hex] of Object.entries(i.files ?? {})) {
@@ -166,7 +170,11 @@ async function runVector(ctx: CaseContext, format: FormatName, file: VectorFile,
           mkdirSync(dirname(p), { recursive: true });
           writeFileSync(p, hexDecode(hex));
         }
-        return judgeVector(t, await send(ctx, { verb: 'read', format, path: join(tmp, ...(i.path ?? '').split('/')) }));
+        return judgeVector(
+          format,
+          t,
+          await send(ctx, { verb: 'read', format, path: join(tmp, ...(i.path ?? '').split('/')) }),
+        );
       });
     case 'write':
       return withTempDir(async (tmp) => {
@@ -177,7 +185,7 @@ async function runVector(ctx: CaseContext, format: FormatName, file: VectorFile,
           ops: (i.ops ?? []) as Array<{ op: string }>,
           fixedTime: i.fixedTime ?? REFERENCE_FIXED_TIME,
         });
-        const v = judgeVector(t, out, ['files']);
+        const v = judgeVector(format, t, out, ['files']);
         if (v.status !== 'passed' || !('ok' in out)) return v;
         const files = (t.expected as { files?: Record<string, string> } | undefined)?.files;
         if (files === undefined) return v;
@@ -190,10 +198,10 @@ async function runVector(ctx: CaseContext, format: FormatName, file: VectorFile,
 
 /**
  * valid: the answer is ok and equals `expected` (for write: `expected.results`, files compared
- * separately); invalid: an error with `expectedError` (and `expected`'s numeric fields);
- * acceptable: either, each checked against what the test gives.
+ * separately); invalid: an error with `expectedError` (in either vocabulary) and `expected`'s
+ * numeric fields; acceptable: either, each checked against what the test gives.
  */
-export function judgeVector(t: VectorTest, out: Outcome, writeKeys: string[] = []): Verdict {
+export function judgeVector(format: FormatName, t: VectorTest, out: Outcome, writeKeys: string[] = []): Verdict {
   const u = unjudgeable(out);
   if (u) return u;
   const extras = (t.expected ?? {}) as Record<string, unknown>;
@@ -209,21 +217,28 @@ export function judgeVector(t: VectorTest, out: Outcome, writeKeys: string[] = [
       got = (ok as { results?: unknown } | null)?.results;
     }
     const d = firstDifference(want, got);
-    return d === null ? passed : failed(d);
+    return d === null ? passed : failed(d, pinOf(out));
   };
   const checkError = (err: { code: string; [k: string]: unknown }): Verdict => {
     if (t.expectedError === undefined) return passed;
     // invalid: `expected` may carry the error's numeric fields; acceptable: it is the ok value.
-    const d = errorDifference(t.expectedError, t.result === 'invalid' && typeof extras === 'object' ? extras : {}, err);
-    return d === null ? passed : failed(d);
+    const j = judgeError(
+      format,
+      t.expectedError,
+      t.result === 'invalid' && typeof extras === 'object' ? extras : {},
+      err,
+    );
+    return j.difference === null
+      ? { status: 'passed', vocabulary: j.vocabulary }
+      : { status: 'failed', message: j.difference, pin: pinOf(out), vocabulary: j.vocabulary };
   };
   switch (t.result) {
     case 'valid':
-      return 'ok' in out ? checkOk(out.ok) : failed(`expected a value, got ${describeOutcome(out)}`);
+      return 'ok' in out ? checkOk(out.ok) : failed(`expected a value, got ${describeOutcome(out)}`, pinOf(out));
     case 'invalid':
       return 'error' in out
         ? checkError(out.error)
-        : failed(`expected error ${t.expectedError}, got ${describeOutcome(out)}`);
+        : failed(`expected error ${t.expectedError}, got ${describeOutcome(out)}`, pinOf(out));
     case 'acceptable':
       return 'ok' in out ? checkOk(out.ok) : 'error' in out ? checkError(out.error) : failed(describeOutcome(out));
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type FcSettings, SUITE_PROFILES, type SuiteProfile } from '../cases/case.js';
 import { DEFAULT_REPORT } from '../paths.js';
 import { FORMATS, type FormatName } from '../protocol/types.js';
 import { DEFAULT_TIMEOUT_MS } from '../runner/run.js';
@@ -13,7 +14,9 @@ export interface CliOptions {
   cases: string[];
   /** Which built-in subjects to run when no --adapter is given. */
   builtin: { inProcess: boolean; adapter: boolean };
-  fc: { numRuns: number; seed?: number | undefined; path?: string | undefined; pathCase?: string | undefined };
+  /** Which cases run: `original` (the original implementations' rules only) or `logspec` (all). */
+  profile: SuiteProfile;
+  fc: FcSettings;
   verbose: boolean;
   help: boolean;
 }
@@ -23,6 +26,9 @@ export const USAGE = `usage: pnpm conformance [-- options]
                             in-process and through its adapter bin (the protocol path)
   --adapter "<command>"     run against an external implementation speaking the adapter
                             protocol (spec/conformance.md) instead
+  --profile original|logspec
+                            original: only the original implementations' rules (a faithful port
+                            of them passes); logspec (default): also logspec's stricter rules
   --formats a,b             only these formats (${FORMATS.join(', ')})
   --case <pattern>          only cases whose id matches (exact id, id prefix, or glob with *); repeatable
   --failure-list FILE       expected failures (one case id per line); listed passes fail the run
@@ -30,9 +36,11 @@ export const USAGE = `usage: pnpm conformance [-- options]
   --json-report FILE        where the JSON report goes (default reports/conformance.json)
   --timeout MS              per-request timeout (default ${DEFAULT_TIMEOUT_MS})
   --in-process              built-in, in-process only      --builtin-adapter   built-in adapter only
-  --fc-runs N / --fc-seed N / --fc-path P / --fc-case ID
-                            fast-check runs, seed, and the path replayed in case ID (default: the
-                            one --case given); also LOGSPEC_FC_RUNS/_SEED/_PATH/_CASE
+  --fc-runs N / --fc-seed N|random / --fc-path P / --fc-case ID
+                            fast-check runs (default 100), seed (default: one per case, fixed, so
+                            runs repeat), and the path replayed in case ID (default: the one --case
+                            given); also LOGSPEC_FC_RUNS/_SEED/_PATH/_CASE
+  --thorough                deeper property runs (10x the runs, bigger recipes and files)
   --verbose                 also list skipped cases and expected failures
 exit status: 0 when nothing unexpected happened, 1 otherwise, 2 on a usage error`;
 
@@ -62,6 +70,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'fc-seed': { type: 'string' },
       'fc-path': { type: 'string' },
       'fc-case': { type: 'string' },
+      profile: { type: 'string' },
+      thorough: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -83,6 +93,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       '--adapter runs an external implementation; --in-process/--builtin-adapter select built-in runs',
     );
   }
+  const profile = values.profile ?? 'logspec';
+  if (!(SUITE_PROFILES as readonly string[]).includes(profile)) {
+    throw new UsageError(`--profile must be one of ${SUITE_PROFILES.join(', ')}, got ${profile}`);
+  }
+  const seedText = values['fc-seed'] ?? env.LOGSPEC_FC_SEED;
   const inProcess = values['in-process'];
   const adapter = values['builtin-adapter'];
   return {
@@ -94,9 +109,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     timeoutMs: intOf('--timeout', values.timeout) ?? DEFAULT_TIMEOUT_MS,
     cases: values.case ?? [],
     builtin: inProcess || adapter ? { inProcess, adapter } : { inProcess: true, adapter: true },
+    profile: profile as SuiteProfile,
     fc: {
-      numRuns: intOf('--fc-runs', values['fc-runs'] ?? env.LOGSPEC_FC_RUNS) ?? 100,
-      seed: intOf('--fc-seed', values['fc-seed'] ?? env.LOGSPEC_FC_SEED),
+      numRuns: intOf('--fc-runs', values['fc-runs'] ?? env.LOGSPEC_FC_RUNS) ?? (values.thorough ? 1000 : 100),
+      seed: seedText === 'random' ? 'random' : intOf('--fc-seed', seedText),
+      thorough: values.thorough,
       path: values['fc-path'] ?? (env.LOGSPEC_FC_PATH || undefined),
       pathCase: values['fc-case'] ?? (env.LOGSPEC_FC_CASE || (values.case?.length === 1 ? values.case[0] : undefined)),
     },

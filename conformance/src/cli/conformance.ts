@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { caseFilter, collectCases } from '../cases/collect.js';
+import { inProfile } from '../cases/profiles.js';
 import {
   applyFailureList,
   emptyFailureList,
@@ -25,7 +26,9 @@ export interface Io {
 
 /** The whole main job; returns the exit status. */
 export async function runConformance(opts: CliOptions, io: Io, makeSubjects = defaultSubjects): Promise<number> {
-  const cases = await collectCases({ formats: opts.formats, filter: caseFilter(opts.cases) });
+  const cases = (await collectCases({ formats: opts.formats, filter: caseFilter(opts.cases) })).filter((c) =>
+    inProfile(c, opts.profile),
+  );
   const ranFormats = new Set<string>(cases.map((c) => c.format));
   let list: FailureList = emptyFailureList();
   const listPath = opts.failureList === undefined ? null : resolve(opts.failureList);
@@ -56,7 +59,7 @@ export async function runConformance(opts: CliOptions, io: Io, makeSubjects = de
     io.out(renderSubject(rep, opts.verbose));
     io.out('');
   }
-  const report = buildReport(reports, listPath);
+  const report = buildReport(reports, listPath, opts.profile);
   const reportPath = resolve(opts.jsonReport);
   mkdirSync(dirname(reportPath), { recursive: true });
   writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -73,6 +76,7 @@ export async function runConformance(opts: CliOptions, io: Io, makeSubjects = de
     status = 0;
   }
   if (report.totals.expectedFailures > 0) io.out(`(${report.totals.expectedFailures} expected failures)`);
+  io.out(`profile ${opts.profile}: ${closingLine(report.totals)}`);
   io.out(closingLine(report.totals));
   return status;
 }

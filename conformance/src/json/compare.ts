@@ -1,3 +1,7 @@
+import type { Vocabulary } from '../cases/case.js';
+import type { FormatName } from '../protocol/types.js';
+import { loadRegistry } from '../spec/registry.js';
+
 /**
  * Comparison of answers with expectations. Values are compared as parsed JSON (key order is
  * irrelevant, every value and array position is not); errors by code plus numeric extras, because
@@ -50,26 +54,67 @@ export function isNumericExtra(v: unknown): boolean {
 }
 
 const NOT_EXTRAS = new Set(['code', 'error', 'message']);
+const LOGSPEC_CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
+
+export interface ErrorJudgement {
+  /** null when the answer agrees with the expectation. */
+  difference: string | null;
+  /** The vocabulary the answer's code is in. */
+  vocabulary: Vocabulary;
+}
 
 /**
- * Compares an error answer with an expected error: same code, and every numeric extra field of the
- * expectation (numbers or decimal strings, e.g. `count`, `max`, `position`) present with the same
- * value (a number and its decimal string count as equal). Returns null when they agree.
+ * Compares an error answer with an expected error (spec/conformance.md § 4, CONF-R-006/-008).
+ * The code may be given in either vocabulary: a logspec code where the original's kind is
+ * expected, or the reverse, is accepted when the chapter's table of original error kinds maps the
+ * one to the other unambiguously (and the kind's narrowing fields, e.g. `postcard`, agree). Every
+ * numeric extra of the expectation (numbers or decimal strings, e.g. `count`, `max`, `position`,
+ * `offset`; a number and its decimal string are equal) must be present with the same value —
+ * except logspec's positions when the answer is in the original's vocabulary, which has none.
  */
-export function errorDifference(
+export function judgeError(
+  format: FormatName,
   expectedCode: string,
   expectedExtras: Record<string, unknown>,
   actual: { code?: unknown; [k: string]: unknown },
-): string | null {
-  if (actual.code !== expectedCode) return `error code: expected ${expectedCode}, got ${show(actual.code)}`;
+): ErrorJudgement {
+  const got = typeof actual.code === 'string' ? actual.code : '';
+  const vocabulary: Vocabulary = LOGSPEC_CODE.test(got) ? 'logspec' : 'original';
+  const fail = (difference: string): ErrorJudgement => ({ difference, vocabulary });
+  let translatedToOriginal = false;
+  if (got !== expectedCode) {
+    const reg = loadRegistry();
+    const wantLogspec = LOGSPEC_CODE.test(expectedCode);
+    const mapped = wantLogspec ? reg.kindOfCode(format, expectedCode) : reg.kindOfCode(format, got);
+    const kind = wantLogspec ? got : expectedCode;
+    const fields = (wantLogspec ? actual : expectedExtras) as Record<string, unknown>;
+    if (wantLogspec === (vocabulary === 'logspec') || mapped === undefined || mapped.kind !== kind) {
+      return fail(`error code: expected ${expectedCode}, got ${show(actual.code)}${mappingNote(format, expectedCode)}`);
+    }
+    for (const [field, value] of Object.entries(mapped.when)) {
+      if (fields[field] !== value) {
+        return fail(
+          `error ${kind} stands for ${wantLogspec ? expectedCode : got} only with ${field} = ${value}, got ${show(fields[field])}`,
+        );
+      }
+    }
+    translatedToOriginal = wantLogspec;
+  }
   for (const [k, v] of Object.entries(expectedExtras)) {
     if (NOT_EXTRAS.has(k) || !isNumericExtra(v)) continue;
-    const got = actual[k];
-    if (!isNumericExtra(got) || String(got) !== String(v)) {
-      return `error field ${k}: expected ${show(v)}, got ${show(got)}`;
+    const g = actual[k];
+    if (translatedToOriginal && g === undefined) continue;
+    if (!isNumericExtra(g) || String(g) !== String(v)) {
+      return fail(`error field ${k}: expected ${show(v)}, got ${show(g)}`);
     }
   }
-  return null;
+  return { difference: null, vocabulary };
+}
+
+function mappingNote(format: FormatName, expectedCode: string): string {
+  if (!LOGSPEC_CODE.test(expectedCode)) return '';
+  const k = loadRegistry().kindOfCode(format, expectedCode);
+  return k ? ` (the original's kind for it: ${k.kind})` : '';
 }
 
 export function show(v: unknown, max = 160): string {

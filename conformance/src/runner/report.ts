@@ -1,3 +1,4 @@
+import { SUITE_PROFILES, type SuiteProfile } from '../cases/case.js';
 import { FORMATS } from '../protocol/types.js';
 import { type CaseRecord, type Counts, REPORT_SCHEMA_ID, type Report, type SubjectReport } from '../schemas/report.js';
 import type { Judged } from './failure-list.js';
@@ -9,7 +10,7 @@ function count(c: Counts, status: CaseRecord['status']): void {
   if (status === 'passed') c.passed++;
   else if (status === 'skipped') c.skipped++;
   else if (status === 'expected-failure') c.expectedFailures++;
-  // failed, errored and unexpected-pass (a stale entry) all fail the run
+  // failed, errored, unexpected-pass (a stale entry) and changed-failure all fail the run
   else c.failed++;
 }
 
@@ -19,11 +20,15 @@ export function subjectReport(
   staleEntries: readonly string[],
 ): SubjectReport {
   const formats: Record<string, Counts> = {};
+  const profiles: Record<string, Counts> = {};
+  const vocabularies = { logspec: 0, original: 0 };
   const totals = zero();
   const cases: CaseRecord[] = judged.map((j) => {
     const c = j.result.case;
     formats[c.format] ??= zero();
+    profiles[c.profile] ??= zero();
     count(formats[c.format] as Counts, j.status);
+    count(profiles[c.profile] as Counts, j.status);
     count(totals, j.status);
     const rec: CaseRecord = {
       id: c.id,
@@ -31,10 +36,17 @@ export function subjectReport(
       source: c.source,
       verb: c.verb,
       requirements: [...c.requirements],
+      profile: c.profile,
       status: j.status,
       ms: Math.round(j.result.ms * 10) / 10,
     };
     if (j.message !== undefined) rec.message = j.message;
+    if (j.pin !== undefined) rec.pin = j.pin;
+    const v = j.result.verdict;
+    if ((v.status === 'passed' || v.status === 'failed') && v.vocabulary !== undefined) {
+      rec.vocabulary = v.vocabulary;
+      vocabularies[v.vocabulary]++;
+    }
     return rec;
   });
   totals.failed += staleEntries.length;
@@ -44,13 +56,15 @@ export function subjectReport(
     version: run.hello.version,
     capabilities: Object.fromEntries(Object.entries(run.hello.capabilities).map(([f, v]) => [f, [...(v ?? [])]])),
     formats,
+    profiles,
+    vocabularies,
     totals,
     staleEntries: [...staleEntries],
     cases,
   };
 }
 
-export function buildReport(subjects: SubjectReport[], failureList: string | null): Report {
+export function buildReport(subjects: SubjectReport[], failureList: string | null, profile: SuiteProfile): Report {
   const totals = zero();
   for (const s of subjects) {
     totals.passed += s.totals.passed;
@@ -58,7 +72,7 @@ export function buildReport(subjects: SubjectReport[], failureList: string | nul
     totals.skipped += s.totals.skipped;
     totals.expectedFailures += s.totals.expectedFailures;
   }
-  return { schema: REPORT_SCHEMA_ID, ok: totals.failed === 0, failureList, subjects, totals };
+  return { schema: REPORT_SCHEMA_ID, ok: totals.failed === 0, failureList, profile, subjects, totals };
 }
 
 /** The line every run ends with. */
@@ -91,13 +105,27 @@ export function renderSubject(s: SubjectReport, verbose = false): string {
       .join('  ')
       .trimEnd();
   lines.push(fmt(head), ...rows.map(fmt));
-  const bad = s.cases.filter((c) => c.status === 'failed' || c.status === 'errored' || c.status === 'unexpected-pass');
+  const bad = s.cases.filter(
+    (c) =>
+      c.status === 'failed' ||
+      c.status === 'errored' ||
+      c.status === 'unexpected-pass' ||
+      c.status === 'changed-failure',
+  );
   for (const c of bad) lines.push(`  ${c.status.toUpperCase()} ${c.id}: ${c.message ?? ''}`);
   for (const id of s.staleEntries) lines.push(`  STALE ${id}: listed in the failure list but no such case exists`);
   if (verbose) {
     for (const c of s.cases.filter((x) => x.status === 'expected-failure' || x.status === 'skipped')) {
       lines.push(`  ${c.status} ${c.id}: ${c.message ?? ''}`);
     }
+  }
+  for (const p of SUITE_PROFILES) {
+    const c = s.profiles[p];
+    if (c) lines.push(`  profile ${p}: ${closingLine(c)}, ${c.expectedFailures} expected failures`);
+  }
+  const { logspec, original } = s.vocabularies;
+  if (logspec + original > 0) {
+    lines.push(`  error answers judged: ${logspec} in logspec's codes, ${original} in the original's kinds`);
   }
   lines.push(`${s.subject}: ${closingLine(s.totals)}, ${s.totals.expectedFailures} expected failures`);
   return lines.join('\n');

@@ -12,17 +12,33 @@ export const CaseStatusT = Type.Union([
   Type.Literal('expected-failure'),
   /** passed, but listed in the failure list: a stale entry (fails the run) */
   Type.Literal('unexpected-pass'),
+  /** listed in the failure list with a pin, but failing with another answer (fails the run) */
+  Type.Literal('changed-failure'),
 ]);
+
+export const SuiteProfileT = Type.Union([Type.Literal('original'), Type.Literal('logspec')], {
+  description: 'original: rules of the original implementations; logspec: also logspec rules',
+});
 
 export const CaseRecord = Type.Object(
   {
     id: Type.String(),
     format: FormatNameT,
-    source: Type.Union([Type.Literal('golden'), Type.Literal('vector'), Type.Literal('property')]),
+    source: Type.Union([
+      Type.Literal('golden'),
+      Type.Literal('vector'),
+      Type.Literal('property'),
+      Type.Literal('differential'),
+    ]),
     verb: Type.String(),
     requirements: Type.Array(RequirementId),
+    profile: SuiteProfileT,
     status: CaseStatusT,
     message: Type.Optional(Type.String()),
+    /** the failing answer's pin (a failure list may record it) */
+    pin: Type.Optional(Type.String()),
+    /** the vocabulary of the error answer that was judged */
+    vocabulary: Type.Optional(Type.Union([Type.Literal('logspec'), Type.Literal('original')])),
     ms: Type.Number({ minimum: 0 }),
   },
   { additionalProperties: false },
@@ -45,6 +61,13 @@ export const SubjectReport = Type.Object(
     version: Type.String(),
     capabilities: Type.Record(Type.String(), Type.Array(Type.String())),
     formats: Type.Record(Type.String(), Counts),
+    /** totals of the cases of each profile (logspec: the cases that check a logspec rule) */
+    profiles: Type.Record(Type.String(), Counts),
+    /** error answers judged, by the vocabulary they were given in */
+    vocabularies: Type.Object(
+      { logspec: Type.Integer({ minimum: 0 }), original: Type.Integer({ minimum: 0 }) },
+      { additionalProperties: false },
+    ),
     totals: Counts,
     /** failure-list entries naming cases that do not exist (each counts as a failure) */
     staleEntries: Type.Array(Type.String()),
@@ -58,6 +81,8 @@ export const Report = Type.Object(
     schema: Type.Literal(REPORT_SCHEMA_ID),
     ok: Type.Boolean(),
     failureList: Type.Union([Type.String(), Type.Null()]),
+    /** the profile the run selected */
+    profile: SuiteProfileT,
     subjects: Type.Array(SubjectReport),
     totals: Counts,
   },

@@ -33,6 +33,11 @@ export const VectorTest = Type.Object(
     expected: Type.Optional(Type.Unknown()),
     /** invalid (and optionally acceptable): the error code the answer must carry. */
     expectedError: Type.Optional(ErrorCodeT),
+    /**
+     * The suite profile, when the test checks a logspec rule its requirements and error code do
+     * not reveal (spec/conformance.md § 1.1); derived from them when absent.
+     */
+    profile: Type.Optional(Type.Union([Type.Literal('original'), Type.Literal('logspec')])),
   },
   { additionalProperties: false },
 );

@@ -2,15 +2,19 @@
  * `pnpm schemas [--check]`: writes `spec/schemas/<name>.schema.json` from the typebox types the
  * conformance suite validates with (vector files, protocol messages, the report), so other
  * implementations can validate with any JSON Schema tool, and merges the chapters' error-code
- * tables into the registry of `spec/README.md` (./registry.ts). `--check` fails on drift.
+ * tables into the registry of `spec/README.md` (./registry.ts) and writes the registry as data,
+ * `spec/schemas/registry.json` (./registry-json.ts). `--check` fails on drift.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PUBLISHED_SCHEMAS } from '@logspec/conformance/schemas';
 import { mergeRegistry } from './registry.js';
+import { buildRegistry, renderRegistry } from './registry-json.js';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+/** The registry as data (requirements, codes, original error kinds), beside the schemas. */
+export const REGISTRY_JSON = 'registry.json';
 
 /** name → file text, deterministic. */
 export function renderSchemas(): Map<string, string> {
@@ -37,8 +41,10 @@ export function syncRegistry(specDir: string, check: boolean): boolean {
   return true;
 }
 
-export function syncSchemas(dir: string, check: boolean): SchemaDrift {
+/** Syncs `dir` with the schemas, and with `registry.json` built from the chapters in `specDir` when given. */
+export function syncSchemas(dir: string, check: boolean, specDir?: string): SchemaDrift {
   const want = renderSchemas();
+  if (specDir !== undefined) want.set(REGISTRY_JSON, renderRegistry(buildRegistry(specDir)));
   const drift: SchemaDrift = { changed: [], added: [], stale: [] };
   for (const [file, text] of want) {
     const p = join(dir, file);
@@ -47,7 +53,7 @@ export function syncSchemas(dir: string, check: boolean): SchemaDrift {
   }
   if (existsSync(dir)) {
     drift.stale = readdirSync(dir)
-      .filter((f) => f.endsWith('.schema.json') && !want.has(f))
+      .filter((f) => (f.endsWith('.schema.json') || f === REGISTRY_JSON) && !want.has(f))
       .sort();
   }
   if (!check) {
@@ -62,7 +68,7 @@ function main(): number {
   const check = process.argv.includes('--check');
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
   const dir = join(root, 'spec', 'schemas');
-  const d = syncSchemas(dir, check);
+  const d = syncSchemas(dir, check, join(root, 'spec'));
   const registry = syncRegistry(join(root, 'spec'), check);
   const lines = [
     ...d.changed.map((f) => `changed: schemas/${f}`),

@@ -34,6 +34,20 @@ export function chapterErrorTable(text: string): string[] | null {
   return table.length >= 3 ? table : null;
 }
 
+/** The "Original error kinds" table of a chapter (`| original kind | fields | logspec codes |`). */
+export function chapterKindTable(text: string): string[] | null {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^#{2,4}\s.*original error kinds/i.test(l));
+  if (start < 0) return null;
+  const table: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (/^#{1,4}\s/.test(line)) break;
+    if (line.startsWith('|')) table.push(line.trimEnd());
+    else if (table.length > 0) break;
+  }
+  return table.length >= 3 ? table : null;
+}
+
 function section(specDir: string, c: (typeof REGISTRY_CHAPTERS)[number]): string {
   const file = join(specDir, c.chapter);
   if (!existsSync(file)) {
@@ -43,7 +57,11 @@ function section(specDir: string, c: (typeof REGISTRY_CHAPTERS)[number]): string
   if (!table) {
     return `_[\`${c.chapter}\`](${c.chapter}) has no error-code table yet (a \`## … Error codes\` section with a \`| code | meaning | offset points at | origin |\` table)._`;
   }
-  return [`From [\`${c.chapter}\`](${c.chapter}):`, '', ...table].join('\n');
+  const kinds = chapterKindTable(readFileSync(file, 'utf8'));
+  const kindPart = kinds
+    ? ['', "The original's error kinds (conformance answers may use either vocabulary):", '', ...kinds]
+    : [];
+  return [`From [\`${c.chapter}\`](${c.chapter}):`, '', ...table, ...kindPart].join('\n');
 }
 
 /** The README with every registry section refreshed from the chapters. */
