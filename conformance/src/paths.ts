@@ -8,6 +8,7 @@ export const GOLDEN_DIR = join(CONFORMANCE_DIR, 'golden');
 export const VECTORS_DIR = join(CONFORMANCE_DIR, 'vectors');
 export const BUILTIN_FORMATS_DIR = join(CONFORMANCE_DIR, 'src', 'builtin', 'formats');
 export const PROPERTY_PROFILES_DIR = join(CONFORMANCE_DIR, 'src', 'properties');
+export const DIFFERENTIAL_DIR = join(CONFORMANCE_DIR, 'src', 'differential');
 export const SPEC_DIR = join(REPO_ROOT, 'spec');
 export const ADAPTER_MAIN = join(CONFORMANCE_DIR, 'src', 'adapter', 'main.ts');
 export const DEFAULT_REPORT = join(REPO_ROOT, 'reports', 'conformance.json');

@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listBuiltinFormats } from '../builtin/registry.js';
+import { loadDifferentialProfile } from '../differential/load.js';
 import { GOLDEN_DIR, VECTORS_DIR } from '../paths.js';
 import { loadPropertyProfile } from '../properties/load.js';
 import { FORMATS, type FormatName } from '../protocol/types.js';
 import type { Case } from './case.js';
+import { differentialCases } from './differential.js';
 import { goldenCases } from './golden.js';
 import { propertyCases } from './properties.js';
 import { vectorCases } from './vectors.js';
@@ -32,7 +34,7 @@ export function discoverFormats(goldenDir = GOLDEN_DIR, vectorsDir = VECTORS_DIR
   return FORMATS.filter((f) => present.has(f));
 }
 
-/** Every case of the selected formats: golden, then vectors, then properties. Ids are unique. */
+/** Every case of the selected formats: golden, vectors, properties, then differential properties. Ids are unique. */
 export async function collectCases(opts: CollectOptions = {}): Promise<Case[]> {
   const formats = opts.formats ?? discoverFormats(opts.goldenDir, opts.vectorsDir);
   const out: Case[] = [];
@@ -42,6 +44,7 @@ export async function collectCases(opts: CollectOptions = {}): Promise<Case[]> {
       ...goldenCases(format, opts.goldenDir),
       ...vectorCases(format, opts.vectorsDir),
       ...propertyCases(format, profile, { vectors: opts.vectorsDir, golden: opts.goldenDir }),
+      ...differentialCases(format, await loadDifferentialProfile(format)),
     );
   }
   const seen = new Set<string>();

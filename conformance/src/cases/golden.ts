@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstDifference, judgeError } from '../json/compare.js';
+import { firstDifference, judgeError, withoutDir } from '../json/compare.js';
 import type { FormatName, Outcome } from '../protocol/types.js';
 import { type Case, describeOutcome, failed, passed, pinOf, send, unjudgeable, type Verdict } from './case.js';
 import { type Corpus, type CorpusEntry, isErrorExpectation, loadCorpora } from './corpus.js';
@@ -9,8 +9,8 @@ import { compareDigests, digestTree, replayWithReference } from './reference.js'
 
 /**
  * Cases from the golden files: every sample of every producer is read (its `.expect.json` is
- * the answer), and every non-negative sample of an original implementation that has a recipe is
- * written (replaying the recipe must produce the reference bytes).
+ * the answer), and every sample of an original implementation that has a recipe is written
+ * (replaying the recipe must produce the reference bytes).
  */
 export function goldenCases(format: FormatName, goldenDir?: string): Case[] {
   const corpora = loadCorpora(format, goldenDir);
@@ -21,7 +21,7 @@ export function goldenCases(format: FormatName, goldenDir?: string): Case[] {
   }
   for (const corpus of originals) {
     for (const entry of corpus.entries) {
-      if (!entry.ops || entry.kind === 'negative') continue;
+      if (!entry.ops) continue;
       out.push(writeCase(corpus, entry));
     }
   }
@@ -62,7 +62,10 @@ function readCase(corpus: Corpus, entry: CorpusEntry): Case {
       withTempDir(async (tmp) => {
         const laidOut = await layOutSample(corpus, entry, tmp);
         if (laidOut !== null) return laidOut;
-        const out = await send(ctx, { verb: 'read', format: corpus.format, path: join(tmp, ...entry.path.split('/')) });
+        const out = withoutDir(
+          await send(ctx, { verb: 'read', format: corpus.format, path: join(tmp, ...entry.path.split('/')) }),
+          tmp,
+        );
         if (entry.judge && 'ok' in out) {
           const d = entry.judge(out);
           return d === null ? passed : failed(d ?? 'unexpected answer');

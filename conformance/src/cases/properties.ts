@@ -141,7 +141,7 @@ export function propertyCases(
 class PropertyFailure extends Error {}
 
 /** Runs a fast-check property against the subject; a failure names the seed and path that replay it. */
-async function check<T>(
+export async function check<T>(
   ctx: CaseContext,
   caseId: string,
   arb: fc.Arbitrary<T>,

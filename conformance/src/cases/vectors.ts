@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { hexDecode } from '@logspec/core';
 import { Compile } from 'typebox/compile';
-import { firstDifference, judgeError } from '../json/compare.js';
+import { firstDifference, judgeError, withoutDir } from '../json/compare.js';
 import { VECTORS_DIR } from '../paths.js';
 import type { FormatName, Outcome, Request } from '../protocol/types.js';
 import { VectorFile, type VectorTest } from '../schemas/vectors.js';
@@ -170,11 +170,8 @@ async function runVector(ctx: CaseContext, format: FormatName, file: VectorFile,
           mkdirSync(dirname(p), { recursive: true });
           writeFileSync(p, hexDecode(hex));
         }
-        return judgeVector(
-          format,
-          t,
-          await send(ctx, { verb: 'read', format, path: join(tmp, ...(i.path ?? '').split('/')) }),
-        );
+        const out = await send(ctx, { verb: 'read', format, path: join(tmp, ...(i.path ?? '').split('/')) });
+        return judgeVector(format, t, withoutDir(out, tmp));
       });
     case 'write':
       return withTempDir(async (tmp) => {

@@ -44,6 +44,24 @@ export function firstDifference(expected: unknown, actual: unknown, path = '$'):
   return `${path}: expected ${show(expected)}, got ${show(actual)}`;
 }
 
+/**
+ * `v` with every `<dir>/` taken out of its strings: answers may name the path they were given
+ * (the original embeds it in messages), and the runner's temporary directory is not part of the
+ * answer — the golden readings were taken with paths relative to their corpus directory.
+ */
+export function withoutDir<T>(v: T, dir: string): T {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const strip = (x: unknown): unknown => {
+    if (typeof x === 'string') return x.includes(prefix) ? x.split(prefix).join('') : x;
+    if (Array.isArray(x)) return x.map(strip);
+    if (x !== null && typeof x === 'object') {
+      return Object.fromEntries(Object.entries(x as Record<string, unknown>).map(([k, y]) => [k, strip(y)]));
+    }
+    return x;
+  };
+  return strip(v) as T;
+}
+
 export function jsonEqual(expected: unknown, actual: unknown): boolean {
   return firstDifference(expected, actual) === null;
 }

@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogspecError } from '@logspec/core';
+import { copyTree } from '../../../conformance/src/cases/files.js';
 
 /** The in-repo copy of the original's reference stores. */
 export const GOLDEN = fileURLToPath(
@@ -33,11 +34,16 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 }
 
 /** Copies a reference store into `dir/<name>` (an empty directory when the reference kept no files). */
+/** Lays a reference sample out under `dir` as the original left it: its files and, from `tree.json`, its empty directories. */
 export function copyGolden(name: string, dir: string): string {
   const dst = join(dir, name);
-  if (existsSync(join(GOLDEN, name))) cpSync(join(GOLDEN, name), dst, { recursive: true });
-  else mkdirSync(dst, { recursive: true });
+  if (!copyTree(GOLDEN, dir, name, goldenDirs())) throw new Error(`golden sample ${name} is missing`);
   return dst;
+}
+
+function goldenDirs(): string[] {
+  const p = join(GOLDEN, 'tree.json');
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as { dirs: string[] }).dirs : [];
 }
 
 export function codeOf(f: () => unknown): string {

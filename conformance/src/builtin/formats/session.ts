@@ -4,7 +4,7 @@
  * Everything runs in the original's modes: no fsync on append, recovery that truncates and
  * renames as pi does, no logspec writer checks, no lock file.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { hexDecode, hexEncode } from '@logspec/core';
@@ -12,7 +12,6 @@ import { NodeFs } from '@logspec/core/node';
 import {
   type Canonical,
   canonicalCheckpoint,
-  canonicalError,
   canonicalEvent,
   canonicalHead,
   canonicalIndexRow,
@@ -43,12 +42,15 @@ function originalModes(label: string): SessionStoreOptions {
 
 /** Opens and dumps a COPY of the store (the original's open repairs in place). */
 function read(path: string): Outcome {
+  // As the original's read: a store is a directory; anything else is not there.
+  if (!existsSync(path) || !statSync(path).isDirectory()) {
+    return { error: { code: 'not_found', message: `no such directory: ${path}` } };
+  }
   const tmp = mkdtempSync(join(tmpdir(), 'logspec-session-'));
   try {
     const name = basename(resolve(path));
     const root = join(tmp, name);
-    if (existsSync(path)) cpSync(path, root, { recursive: true });
-    else mkdirSync(root);
+    cpSync(path, root, { recursive: true });
     const dump = dumpStore(fs, root, { ...originalModes(name), maxSegmentBytes: READ_MAX_SEGMENT_BYTES });
     if (dump && typeof dump === 'object' && !Array.isArray(dump) && 'error' in dump && !('entry_count' in dump)) {
       const { error, ...rest } = dump as { error: string; message: string };
@@ -76,7 +78,7 @@ function strOf(op: Op, key: string): string {
   return v;
 }
 
-/** One API op of a recipe; a failing call is recorded as the original's error object. */
+/** One API op of a recipe; a failing call throws its SessionError. */
 function apply(dir: string, op: Op, state: { store?: SessionStore }, fixedTime: string): Canonical {
   if (op.op === 'create') {
     state.store?.close();
@@ -130,12 +132,8 @@ function write(dir: string, ops: readonly Op[], fixedTime: string): Outcome {
         results.push(null);
         continue;
       }
-      try {
-        results.push(apply(dir, op, state, fixedTime));
-      } catch (e) {
-        if (!(e instanceof SessionError) || e.code === SessCode.INVALID_ARGUMENT) throw e;
-        results.push(canonicalError(e));
-      }
+      // A failing call ends the recipe with its error, as the original's adapter answers it.
+      results.push(apply(dir, op, state, fixedTime));
     }
     return { ok: { results } };
   } finally {

@@ -811,13 +811,17 @@ export class JsonReader {
       if (c !== 0x22) this.fail(SessCode.JSON_SYNTAX, 'key must be a string');
       this.pos++;
       const idx = this.matchKey(cs, expect);
+      if (idx >= 0 && seen[idx]) {
+        // serde's derive refuses the key before reading its colon; serde_json then reports the
+        // position after the whitespace that follows the key (its `end_map` runs anyway).
+        this.ws();
+        this.fail(SessCode.JSON_DUPLICATE_FIELD, `duplicate field \`${(fields[idx] as FieldSpec).key}\``, false);
+      }
       this.colon();
       if (idx < 0) {
         this.skipValue();
         continue;
       }
-      if (seen[idx])
-        this.fail(SessCode.JSON_DUPLICATE_FIELD, `duplicate field \`${(fields[idx] as FieldSpec).key}\``, false);
       seen[idx] = 1;
       out[idx] = this.field(fields[idx] as FieldSpec);
       expect = idx + 1;
