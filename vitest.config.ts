@@ -23,6 +23,7 @@ export default defineConfig({
       pkg('wal', 'packages/wal'),
       pkg('segment-index', 'packages/segment-index'),
       pkg('session-store', 'packages/session-store'),
+      pkg('detect', 'packages/detect'),
       pkg('conformance', 'conformance'),
       pkg('tools', 'tools'),
       pkg('bench', 'bench'),
