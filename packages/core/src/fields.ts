@@ -87,3 +87,32 @@ export function findField(spans: readonly FieldSpan[], path: string): FieldSpan 
   }
   return found;
 }
+
+/**
+ * How the top-level spans cover `[start, end)`: the gaps no span claims and the places where
+ * two spans overlap (both empty when the spans tile the range exactly, as a unit's layout
+ * should). Children are checked against their parent the same way.
+ */
+export function fieldCoverage(
+  spans: readonly FieldSpan[],
+  start: number,
+  end: number,
+): { gaps: [number, number][]; overlaps: [number, number][]; outside: string[] } {
+  const gaps: [number, number][] = [];
+  const overlaps: [number, number][] = [];
+  const outside: string[] = [];
+  const check = (level: readonly FieldSpan[], from: number, to: number, tile: boolean) => {
+    const sorted = [...level].sort((a, b) => a.offset - b.offset);
+    let pos = from;
+    for (const f of sorted) {
+      if (f.offset < from || f.offset + f.length > to) outside.push(f.name);
+      if (tile && f.offset > pos) gaps.push([pos, f.offset]);
+      if (f.offset < pos) overlaps.push([f.offset, Math.min(pos, f.offset + f.length)]);
+      pos = Math.max(pos, f.offset + f.length);
+      if (f.children) check(f.children, f.offset, f.offset + f.length, false);
+    }
+    if (tile && pos < to) gaps.push([pos, to]);
+  };
+  check(spans, start, end, true);
+  return { gaps, overlaps, outside };
+}
