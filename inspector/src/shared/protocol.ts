@@ -103,6 +103,8 @@ export interface ByteWindow {
   data: Uint8Array;
   /** The units overlapping the window, with their leaf fields (for colouring). */
   units: { index: number; offset: number; length: number; state: DamageState; leaves: FieldSpan[] }[];
+  /** The damage map's ranges overlapping the window (bytes outside every unit have a state too). */
+  damage: DamageRange[];
 }
 
 export interface RepairChangeView {

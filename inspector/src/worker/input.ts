@@ -2,6 +2,7 @@ import { checksumsReady, type FieldSpan, fieldPathAt, flattenFields, planRepair 
 import { detectFormat, placeLooseFiles } from '@logspec/detect';
 import type {
   ByteWindow,
+  DamageRange,
   FromWorker,
   Problem,
   RepairedFile,
@@ -64,6 +65,7 @@ export class OpenedInput {
   readonly views: string[];
 
   private readonly described = new Map<string, FieldSpan[]>();
+  private readonly finished = new Map<number, DamageRange[]>();
 
   private constructor(
     readonly fs: BlobFs,
@@ -158,6 +160,17 @@ export class OpenedInput {
     };
   }
 
+  /** A file's damage map (computed once). */
+  damage(id: number): DamageRange[] {
+    let d = this.finished.get(id);
+    if (!d) {
+      const f = this.file(id);
+      d = f.damage.finish(f.info.size);
+      this.finished.set(id, d);
+    }
+    return d;
+  }
+
   bytes(id: number, from: number, to: number): ByteWindow {
     const f = this.file(id);
     const data = readRange(this.fs, f.abs, from, Math.min(to - from, 1 << 16));
@@ -171,7 +184,8 @@ export class OpenedInput {
         leaves: leaves(fields).filter((l) => l.offset < from + data.length && l.offset + l.length > from),
       };
     });
-    return { from, data, units };
+    const end = from + data.length;
+    return { from, data, units, damage: this.damage(id).filter((d) => d.to > from && d.from < end) };
   }
 
   /** The unit holding byte `offset` of a file, and the path of fields down to that byte. */
@@ -193,7 +207,8 @@ export class OpenedInput {
     if (p.error === null && p.changes.length > 0) {
       const d = detectFormat(p.view, target(this.fs));
       const scan = d.ok ? SCANNERS[d.format] : undefined;
-      if (d.ok && scan) remaining = scan({ fs: p.view, path: d.path, progress: () => {}, view: this.viewName }).problems;
+      if (d.ok && scan)
+        remaining = scan({ fs: p.view, path: d.path, progress: () => {}, view: this.viewName }).problems;
     } else remaining = m.problems;
     const view: RepairPlanView = {
       format: m.format,

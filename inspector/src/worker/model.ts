@@ -261,7 +261,10 @@ export function markZeroRuns(fs: Fs, path: string, from: number, to: number, dam
 }
 
 /** Records-over-time bins of the units' times (for the timeline chart). */
-export function timeline(files: readonly FileModel[], bins = 60): { fromMs: number; toMs: number; bins: number[] } | null {
+export function timeline(
+  files: readonly FileModel[],
+  bins = 60,
+): { fromMs: number; toMs: number; bins: number[] } | null {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const f of files) {

@@ -46,7 +46,11 @@ async function open(m: Extract<ToWorker, { type: 'open' }>): Promise<void> {
     post({ type: 'progress', done: total, total, phase: 'done' });
     post({
       type: 'scanned',
-      files: model.files.map((f) => ({ id: f.info.id, units: f.units.count, damage: f.damage.finish(f.info.size) })),
+      files: model.files.map((f) => ({
+        id: f.info.id,
+        units: f.units.count,
+        damage: (input as OpenedInput).damage(f.info.id),
+      })),
       problems: model.problems,
       summary: model.summary,
       elapsedMs: performance.now() - started,

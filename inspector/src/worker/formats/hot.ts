@@ -162,7 +162,14 @@ function scan(ctx: ScanContext, archives: boolean): FormatModel {
         checkHotHeader(readRange(fs, path, 0, size), size);
         file.units.setState(0, 'torn');
         file.damage.add(0, size, 'torn');
-        problems.unshift({ code: HotCode.FRAME_TORN, file: 0, offset: 0, length: size, state: 'torn', message: `a torn header: ${size} of its 12 bytes` });
+        problems.unshift({
+          code: HotCode.FRAME_TORN,
+          file: 0,
+          offset: 0,
+          length: size,
+          state: 'torn',
+          message: `a torn header: ${size} of its 12 bytes`,
+        });
         return undefined;
       },
       (e) => {
@@ -182,7 +189,9 @@ function scan(ctx: ScanContext, archives: boolean): FormatModel {
       facts.push(['time', `${isoMs(tl.fromMs)} … ${isoMs(tl.toMs)}`]);
       charts.push({ kind: 'timeline', title: 'events over time', ...tl });
     }
-    const top = [...sessions].sort((a, b) => b[1].tokensIn + b[1].tokensOut - (a[1].tokensIn + a[1].tokensOut)).slice(0, 12);
+    const top = [...sessions]
+      .sort((a, b) => b[1].tokensIn + b[1].tokensOut - (a[1].tokensIn + a[1].tokensOut))
+      .slice(0, 12);
     charts.push({
       kind: 'bars',
       title: 'tokens per session (in + out)',
@@ -206,7 +215,9 @@ function scan(ctx: ScanContext, archives: boolean): FormatModel {
   if (stop) facts.push(['replay stops', `${stop.reason} at byte ${stop.at}`]);
   return {
     format: archives ? 'hotlog' : 'hotframe',
-    columns: archives ? ['seq', 'time', 'kind', 'session', 'tool', 'tokens in/out', 'cost $'] : ['payload bytes', 'payload'],
+    columns: archives
+      ? ['seq', 'time', 'kind', 'session', 'tool', 'tokens in/out', 'cost $']
+      : ['payload bytes', 'payload'],
     files: [file],
     problems,
     summary: { facts, charts, notes },

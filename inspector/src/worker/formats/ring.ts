@@ -78,7 +78,8 @@ export function scanRingInput(ctx: ScanContext): FormatModel {
     }
     const scan = scanRing(ring, g, { foreignSlots: 'skip' });
     visitRecords(ring, g, (s) => {
-      if (s.offset + SLOT_BYTES <= present) file.units.push(s.offset, SLOT_BYTES, 'valid', 0, Number(s.timestampNs / 1000000n));
+      if (s.offset + SLOT_BYTES <= present)
+        file.units.push(s.offset, SLOT_BYTES, 'valid', 0, Number(s.timestampNs / 1000000n));
     });
     const view = new DataView(ring.buffer);
     for (const pos of scan.foreignSlots) {
@@ -86,7 +87,7 @@ export function scanRingInput(ctx: ScanContext): FormatModel {
       if (at + SLOT_BYTES > present) continue;
       const magic = view.getUint32(at, true);
       const p = problemOf(foreignMagicError(magic, at, pos), 0, 'undecodable', SLOT_BYTES);
-      if (isTornMagic(magic)) p.message += " (a torn magic left by a crash: repair clears the slot)";
+      if (isTornMagic(magic)) p.message += ' (a torn magic left by a crash: repair clears the slot)';
       problems.push(p);
       file.units.push(at, SLOT_BYTES, 'undecodable', FOREIGN);
     }
@@ -118,7 +119,12 @@ export function scanRingInput(ctx: ScanContext): FormatModel {
       ['records', records.toLocaleString('en-US')],
       ['empty slots', empty.toLocaleString('en-US')],
       ['foreign slots', String(scan.foreignSlots.length)],
-      ['wrapped', oldest !== null && oldest === g.nextSlot && records + scan.foreignSlots.length === header.capacity ? 'yes: the oldest record is at the cursor' : 'no'],
+      [
+        'wrapped',
+        oldest !== null && oldest === g.nextSlot && records + scan.foreignSlots.length === header.capacity
+          ? 'yes: the oldest record is at the cursor'
+          : 'no',
+      ],
     );
     charts.push({
       kind: 'ring',
@@ -158,7 +164,9 @@ export function scanRingInput(ctx: ScanContext): FormatModel {
       ];
     },
     describe(f, i, bytes) {
-      return f.units.kind[i] === HEADER ? describeRingHeader(bytes) : describeRingSlot(bytes, 0, f.units.offset[i] as number);
+      return f.units.kind[i] === HEADER
+        ? describeRingHeader(bytes)
+        : describeRingSlot(bytes, 0, f.units.offset[i] as number);
     },
     title(f, i) {
       const k = f.units.kind[i];
@@ -170,8 +178,10 @@ export function scanRingInput(ctx: ScanContext): FormatModel {
         const o = log.opened;
         const out: string[] = [];
         if (o.clearedTornSlots.length) out.push(`cleared torn slot magics: slots ${o.clearedTornSlots.join(', ')}`);
-        if (o.foreignSlots.length) out.push(`left alone: slots ${o.foreignSlots.join(', ')} have a foreign magic that is not a torn one`);
-        if (o.trailingBytes) out.push(`${o.trailingBytes} bytes after the last slot left as they are (ignored by readers)`);
+        if (o.foreignSlots.length)
+          out.push(`left alone: slots ${o.foreignSlots.join(', ')} have a foreign magic that is not a torn one`);
+        if (o.trailingBytes)
+          out.push(`${o.trailingBytes} bytes after the last slot left as they are (ignored by readers)`);
         return out;
       } finally {
         log.close();

@@ -58,7 +58,10 @@ interface Seg {
 
 function segmentsOf(fs: Fs, path: string): { dir: string; segs: Seg[]; partition: boolean } {
   if (fs.stat(path)?.isDirectory) {
-    const segs = listSegmentBases(fs.readdir(path)).map((base) => ({ base, log: joinPath(path, segmentFileName(base)) }));
+    const segs = listSegmentBases(fs.readdir(path)).map((base) => ({
+      base,
+      log: joinPath(path, segmentFileName(base)),
+    }));
     return { dir: path, segs, partition: true };
   }
   const base = parseRustU64(splitExtension(basename(path)).stem) ?? 0n;
@@ -197,11 +200,15 @@ export function scanSegmentInput(ctx: ScanContext): FormatModel {
     cells(f, _i, bytes) {
       if (f.info.role === 'index') {
         const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        return bytes.length < INDEX_ENTRY_SIZE ? ['torn entry', ''] : [String(v.getUint32(0, false)), String(v.getBigUint64(4, false))];
+        return bytes.length < INDEX_ENTRY_SIZE
+          ? ['torn entry', '']
+          : [String(v.getUint32(0, false)), String(v.getBigUint64(4, false))];
       }
       if (f.info.role === 'timeindex') {
         const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        return bytes.length < TIME_INDEX_ENTRY_SIZE ? ['torn entry', ''] : [isoMs(Number(v.getBigInt64(0, false))), String(v.getUint32(8, false))];
+        return bytes.length < TIME_INDEX_ENTRY_SIZE
+          ? ['torn entry', '']
+          : [isoMs(Number(v.getBigInt64(0, false))), String(v.getUint32(8, false))];
       }
       const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, false);
       return tryTyped(
@@ -250,7 +257,13 @@ export function scanSegmentInput(ctx: ScanContext): FormatModel {
   };
 }
 
-function reportIndex(problems: Problem[], p: IndexProblem, file: FileModel, size: number, state: 'undecodable' | 'torn') {
+function reportIndex(
+  problems: Problem[],
+  p: IndexProblem,
+  file: FileModel,
+  size: number,
+  state: 'undecodable' | 'torn',
+) {
   problems.push({ code: p.code, file: file.info.id, offset: p.offset, length: size, state, message: p.message });
 }
 
@@ -311,8 +324,10 @@ function recoveryLines(r: Segment['recovery'], what: string): string[] {
   const out = [`${what}: tail ${r.tail}${r.truncatedBytes ? `, ${r.truncatedBytes} bytes cut` : ''}`];
   for (const p of r.indexProblems) out.push(`${p.code} in .${p.file} at byte ${p.offset}: ${p.message}`);
   if (r.indexRebuilt) out.push('the .index was rebuilt from the log (a bad entry makes the whole index untrusted)');
-  if (r.indexEntriesDropped) out.push(`${r.indexEntriesDropped} index entries dropped (torn, out of order or not at their frame)`);
+  if (r.indexEntriesDropped)
+    out.push(`${r.indexEntriesDropped} index entries dropped (torn, out of order or not at their frame)`);
   if (r.indexEntriesAdded) out.push(`${r.indexEntriesAdded} index entries rebuilt`);
-  if (r.undecodableFrames) out.push(`${r.undecodableFrames} frames with a valid CRC whose payload does not decode were kept`);
+  if (r.undecodableFrames)
+    out.push(`${r.undecodableFrames} frames with a valid CRC whose payload does not decode were kept`);
   return out;
 }

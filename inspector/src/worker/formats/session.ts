@@ -102,7 +102,8 @@ function forEachLine(fs: Fs, path: string, visit: (b: Uint8Array, s: number, e: 
 
 function stateOfCode(code: string): DamageState {
   if (code === SessCode.CHECKSUM_MISMATCH || code === SessCode.PAYLOAD_MISMATCH) return 'crc';
-  if (code === SessWarning.TORN_FRAME || code === SessWarning.UNINDEXED_TAIL || code === SessCode.UNEXPECTED_EOF) return 'torn';
+  if (code === SessWarning.TORN_FRAME || code === SessWarning.UNINDEXED_TAIL || code === SessCode.UNEXPECTED_EOF)
+    return 'torn';
   if (code === SessWarning.GARBAGE_TAIL) return 'undecodable';
   return 'undecodable';
 }
@@ -163,19 +164,23 @@ export function scanSessionInput(ctx: ScanContext): FormatModel {
         const ms = head ? Date.parse(head.timestamp) : Number.NaN;
         f.units.push(at, e - s, state, 0, ms);
         f.damage.add(at, at + e - s, state);
-        if (head) nodes.push({ id: head.entryId, parent: head.parentEntryId ?? null, label: head.entryType, seq: String(head.entrySeq) });
+        if (head)
+          nodes.push({
+            id: head.entryId,
+            parent: head.parentEntryId ?? null,
+            label: head.entryType,
+            seq: String(head.entrySeq),
+          });
       });
       if (f.units.count > 0) {
         const last = f.units.count - 1;
-        if (f.units.stateOf(last) !== 'valid') markZeroRuns(fs, f.abs, f.units.offset[last] as number, f.info.size, f.damage);
+        if (f.units.stateOf(last) !== 'valid')
+          markZeroRuns(fs, f.abs, f.units.offset[last] as number, f.info.size, f.damage);
       }
     } else if (role === 'ledger') {
       forEachLine(fs, f.abs, (b, s, e, at) => {
         const end = b[e - 1] === 0x0a ? e - 1 : e;
-        const ok = tryTyped(
-          () => (decodeMigrationEvent(b, s, end, true), true),
-          () => false,
-        );
+        const ok = decodes(() => decodeMigrationEvent(b, s, end, true));
         f.units.push(at, e - s, ok ? 'valid' : 'undecodable');
         f.damage.add(at, at + e - s, ok ? 'valid' : 'undecodable');
       });
@@ -183,9 +188,9 @@ export function scanSessionInput(ctx: ScanContext): FormatModel {
       const bytes = readAll(fs, f.abs);
       const ok =
         role === 'manifest'
-          ? tryTyped(() => (decodeManifest(bytes), true), () => false)
+          ? decodes(() => decodeManifest(bytes))
           : role === 'checkpoint'
-            ? tryTyped(() => (decodeCheckpoint(bytes), true), () => false)
+            ? decodes(() => decodeCheckpoint(bytes))
             : false;
       const state: DamageState = role === 'other' ? 'unreferenced' : ok ? 'valid' : 'undecodable';
       f.units.push(0, bytes.length, state, WHOLE);
@@ -200,7 +205,12 @@ export function scanSessionInput(ctx: ScanContext): FormatModel {
   if (tl) charts.unshift({ kind: 'timeline', title: 'entries over time', ...tl });
   const types = new Map<string, number>();
   for (const n of nodes) types.set(n.label, (types.get(n.label) ?? 0) + 1);
-  charts.push({ kind: 'bars', title: 'entries by type', unit: 'entries', items: [...types].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value })) });
+  charts.push({
+    kind: 'bars',
+    title: 'entries by type',
+    unit: 'entries',
+    items: [...types].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value })),
+  });
   return {
     format: 'session',
     columns: FRAME_COLUMNS,
@@ -224,7 +234,14 @@ export function scanSessionInput(ctx: ScanContext): FormatModel {
         return tryTyped(
           () => {
             const h = decodeFrameHead(bytes, 0, end, true);
-            return [String(h.entrySeq), short(h.entryId, 24), short(h.parentEntryId ?? '—', 24), h.entryType, h.timestamp, String(h.payloadBytes)];
+            return [
+              String(h.entrySeq),
+              short(h.entryId, 24),
+              short(h.parentEntryId ?? '—', 24),
+              h.entryType,
+              h.timestamp,
+              String(h.payloadBytes),
+            ];
           },
           (e) => ['—', e.code, '', '', '', ''],
         );
@@ -233,7 +250,14 @@ export function scanSessionInput(ctx: ScanContext): FormatModel {
         return tryTyped(
           () => {
             const r = decodeIndexRow(bytes, 0, end, true);
-            return [String(r.entrySeq), short(r.entryId, 24), String(r.segmentSeq), String(r.frameSeq), `${r.byteOffset} +${r.byteLength}`, r.crc32c];
+            return [
+              String(r.entrySeq),
+              short(r.entryId, 24),
+              String(r.segmentSeq),
+              String(r.frameSeq),
+              `${r.byteOffset} +${r.byteLength}`,
+              r.crc32c,
+            ];
           },
           (e) => ['—', e.code, '', '', '', ''],
         );
@@ -254,7 +278,8 @@ export function scanSessionInput(ctx: ScanContext): FormatModel {
       const store = SessionStore.open(view, root, { rootLabel: root });
       try {
         const out = store.warnings.map((w) => w.message);
-        for (const q of store.quarantined) out.push(`set aside ${q.bytes} bytes of ${q.file} from byte ${q.offset} in ${q.to}`);
+        for (const q of store.quarantined)
+          out.push(`set aside ${q.bytes} bytes of ${q.file} from byte ${q.offset} in ${q.to}`);
         return out;
       } finally {
         store.close();
@@ -262,6 +287,17 @@ export function scanSessionInput(ctx: ScanContext): FormatModel {
     },
     repairRoot: root,
   };
+}
+
+/** Whether `f` decodes without a typed error. */
+function decodes(f: () => unknown): boolean {
+  return tryTyped(
+    () => {
+      f();
+      return true;
+    },
+    () => false,
+  );
 }
 
 function readAll(fs: Fs, path: string): Uint8Array {
@@ -287,13 +323,21 @@ function storeProblems(fs: Fs, root: string, files: FileModel[], byRel: Map<stri
     let length = 1;
     if (file && offset !== undefined) {
       const u = file.units.find(offset);
-      length = u >= 0 ? (file.units.offset[u] as number) + (file.units.length[u] as number) - offset : file.info.size - offset;
+      length =
+        u >= 0 ? (file.units.offset[u] as number) + (file.units.length[u] as number) - offset : file.info.size - offset;
       if (u >= 0 && file.units.stateOf(u) === 'valid') {
         file.units.setState(u, state);
         file.damage.add(offset, offset + length, state);
       }
     }
-    problems.push({ code, file: file?.info.id ?? 0, offset: offset ?? null, length: Math.max(1, length), state, message });
+    problems.push({
+      code,
+      file: file?.info.id ?? 0,
+      offset: offset ?? null,
+      length: Math.max(1, length),
+      state,
+      message,
+    });
   };
   const fromError = (e: LogspecError, prefix = '') => {
     const file = fileOf(e.details.segment) ?? fileOf(e.details.path);
@@ -313,7 +357,8 @@ function storeProblems(fs: Fs, root: string, files: FileModel[], byRel: Map<stri
       add(w.code, fileOf(w.file), w.offset, `${w.message}${why}`);
     }
     try {
-      for (const p of store.integrityReport()) add(p.code, fileOf(p.file), p.offset, `validate_integrity: ${p.message}`);
+      for (const p of store.integrityReport())
+        add(p.code, fileOf(p.file), p.offset, `validate_integrity: ${p.message}`);
     } catch (e) {
       if (!isLogspecError(e)) throw e;
       fromError(e, 'validate_integrity: ');
@@ -321,7 +366,9 @@ function storeProblems(fs: Fs, root: string, files: FileModel[], byRel: Map<stri
     const reads: [string, () => unknown][] = [
       ['manifest', () => store.readManifest()],
       ['migrations/ledger.jsonl', () => store.readMigrationEvents()],
-      ...store.listCheckpoints().map((seq) => [`checkpoint ${seq}`, () => store.readCheckpoint(seq)] as [string, () => unknown]),
+      ...store
+        .listCheckpoints()
+        .map((seq) => [`checkpoint ${seq}`, () => store.readCheckpoint(seq)] as [string, () => unknown]),
     ];
     for (const [what, run] of reads) {
       try {

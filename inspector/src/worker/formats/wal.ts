@@ -225,6 +225,7 @@ function openAndClose(view: Fs, dir: string, force: boolean): string[] {
       `${r.repairedTail.file}: torn tail cut at byte ${r.repairedTail.offset} (${r.repairedTail.bytes} bytes, ${r.repairedTail.cause})`,
     );
   }
-  if (r.corruptTail) out.push(`${r.corruptTail.file} is damaged before its end and left as it is; appends go to ${r.file}`);
+  if (r.corruptTail)
+    out.push(`${r.corruptTail.file} is damaged before its end and left as it is; appends go to ${r.file}`);
   return out;
 }
