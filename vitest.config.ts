@@ -28,6 +28,7 @@ export default defineConfig({
       pkg('tools', 'tools'),
       pkg('bench', 'bench'),
       pkg('browser', 'browser'),
+      pkg('inspector', 'inspector'),
       pkg('cli', 'packages/cli'),
     ],
   },

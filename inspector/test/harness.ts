@@ -106,7 +106,10 @@ export async function dropFiles(page: Page, files: { path: string; url: string }
 /** Waits until a scan has finished (or failed); returns the page's state. */
 export async function scanned(page: Page, since = 0, timeout = 120_000): Promise<string> {
   await page.waitForFunction(
-    (t) => document.body.dataset.state === 'failed' || Number(document.body.dataset.scanned ?? 0) > t,
+    (t) =>
+      document.body.dataset.state === 'failed' ||
+      // Scanned, and the problem list (which loads the spec's rule index) drawn.
+      (Number(document.body.dataset.scanned ?? 0) > t && document.querySelector('#problems > *') !== null),
     since,
     { timeout, polling: 50 },
   );

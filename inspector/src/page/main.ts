@@ -219,6 +219,7 @@ class App {
       this.files.map((info) => ({ info, damage: m.files[info.id]?.damage ?? [] })),
       m.problems,
     );
+    $('problems').replaceChildren();
     void this.problemList.show(m.problems, this.files);
     renderSummary($('summary'), m.summary);
     const n = m.problems.length;
@@ -280,11 +281,17 @@ class App {
     this.hexView.picked = null;
     this.hexView.show(f.offset);
     this.hexView.refresh();
-    $('status').textContent =
-      `${this.tree.path} · ${f.type ?? f.role} · ${num(f.length)} bytes at 0x${hex(f.offset, 6)}${f.value ? ` = ${f.value}` : ''}`;
-    $('hex-selection').textContent = this.hexView.bytesOf(f.offset, f.offset + Math.min(f.length, 64)) ?? '';
-    $('hex-selection').dataset.offset = String(f.offset);
-    $('hex-selection').dataset.length = String(f.length);
+    $('status').textContent = `${this.tree.path} · ${f.type ?? f.role} · ${num(f.length)} bytes at 0x${hex(f.offset, 6)}${f.value ? ` = ${f.value}` : ''}`;
+    const sel = $('hex-selection');
+    sel.textContent = '';
+    sel.dataset.offset = String(f.offset);
+    sel.dataset.length = String(f.length);
+    const file = this.current;
+    const shown = Math.min(f.length, 256);
+    void this.client.request<ByteWindow>({ type: 'bytes', file, from: f.offset, to: f.offset + shown }).then((w) => {
+      if (file !== this.current || sel.dataset.offset !== String(f.offset)) return;
+      sel.textContent = [...w.data.subarray(0, shown)].map((b) => hex(b, 2)).join('') + (f.length > shown ? '…' : '');
+    });
   }
 
   private async locate(from: number, to: number): Promise<void> {

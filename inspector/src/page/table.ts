@@ -57,6 +57,7 @@ export class RecordsTable {
     this.head.style.gridTemplateColumns = this.template();
     this.scroll.setLines(count);
     this.scroll.viewport.scrollTop = 0;
+    this.scroll.viewport.dataset.rows = String(count);
   }
 
   private template(): string {
