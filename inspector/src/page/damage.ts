@@ -35,10 +35,32 @@ export class DamageStrip {
   private cuts = new Map<string, [number, number][]>();
   private current = 0;
 
+  /** Canvas sizes from the resize observer: drawing reads no layout. */
+  private readonly sizes = new Map<number, { w: number; h: number }>();
+  private colors: Record<string, string> | null = null;
+  private readonly resize = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const id = Number((e.target as HTMLElement).dataset.file);
+      this.sizes.set(id, { w: e.contentRect.width, h: e.contentRect.height });
+    }
+    this.draw();
+  });
+
   constructor(private readonly root: HTMLElement) {
-    new ResizeObserver(() => this.draw()).observe(root);
-    const mq = window.matchMedia('(prefers-color-scheme: dark)');
-    mq.addEventListener('change', () => this.draw());
+    window.addEventListener('themechange', () => {
+      this.colors = null;
+      this.draw();
+    });
+  }
+
+  /** The theme's colours, read once per theme. */
+  private palette(): Record<string, string> {
+    if (!this.colors) {
+      const css = getComputedStyle(document.documentElement);
+      const names = [...Object.values(COLORS_VAR), '--cut'];
+      this.colors = Object.fromEntries(names.map((n) => [n, css.getPropertyValue(n).trim() || '#888']));
+    }
+    return this.colors;
   }
 
   set(files: MapFile[], problems: Problem[]): void {
@@ -103,30 +125,33 @@ export class DamageStrip {
         ),
       );
     });
+    this.resize.disconnect();
+    this.sizes.clear();
     this.root.replaceChildren(legend, ...rows);
-    this.draw();
+    for (const c of this.root.querySelectorAll('canvas')) this.resize.observe(c);
   }
 
   private draw(): void {
-    const css = getComputedStyle(document.documentElement);
+    const colors = this.palette();
     for (const f of this.files) {
       const canvas = this.root.querySelector<HTMLCanvasElement>(`canvas[data-file="${f.info.id}"]`);
-      if (!canvas) continue;
+      const size = this.sizes.get(f.info.id);
+      if (!canvas || !size) continue;
       const dpr = window.devicePixelRatio || 1;
-      const w = Math.max(1, Math.floor(canvas.clientWidth * dpr));
-      const hgt = Math.max(1, Math.floor(canvas.clientHeight * dpr));
+      const w = Math.max(1, Math.floor(size.w * dpr));
+      const hgt = Math.max(1, Math.floor(size.h * dpr));
       canvas.width = w;
       canvas.height = hgt;
       const g = canvas.getContext('2d');
       if (!g) continue;
       g.clearRect(0, 0, w, hgt);
-      const size = Math.max(1, f.info.size);
-      const x = (p: number) => (p / size) * w;
+      const bytes = Math.max(1, f.info.size);
+      const x = (p: number) => (p / bytes) * w;
       // Valid first, then damage drawn at least 2 px wide so a 3-byte tail in a gigabyte shows.
       for (const pass of [true, false]) {
         for (const d of f.damage) {
           if ((d.state === 'valid') !== pass) continue;
-          g.fillStyle = css.getPropertyValue(COLORS_VAR[d.state]).trim() || '#888';
+          g.fillStyle = colors[COLORS_VAR[d.state]] as string;
           const x0 = x(d.from);
           const width = Math.max(pass ? 0.5 : 2 * dpr, x(d.to) - x0);
           g.fillRect(Math.min(x0, w - width), 0, width, hgt);
@@ -134,7 +159,7 @@ export class DamageStrip {
       }
       const cuts = this.cuts.get(f.info.path) ?? [];
       if (cuts.length) {
-        g.strokeStyle = css.getPropertyValue('--cut').trim() || '#000';
+        g.strokeStyle = colors['--cut'] as string;
         g.lineWidth = 1.5 * dpr;
         for (const [a, b] of cuts) {
           const x0 = x(a);
@@ -165,7 +190,7 @@ export class DamageStrip {
                 'aria-label': `${p.code ?? 'note'} at byte ${p.offset}`,
                 onclick: () => this.onJump(f.info.id, p.offset as number),
               });
-              m.style.left = `${((p.offset as number) / size) * 100}%`;
+              m.style.left = `${((p.offset as number) / bytes) * 100}%`;
               return m;
             }),
         );

@@ -53,3 +53,9 @@ export function bytesLabel(n: number): string {
   }
   return `${v.toFixed(v < 10 ? 2 : 1)} ${u[i]}`;
 }
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Text safe inside HTML and attribute values (the hot paths build rows as HTML text). */
+export function esc(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ESC[c] as string);
+}

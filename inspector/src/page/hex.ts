@@ -1,6 +1,6 @@
 import type { FieldSpan } from '@logspec/core';
 import type { ByteWindow } from '../shared/protocol.js';
-import { h, hex } from './dom.js';
+import { esc, h, hex } from './dom.js';
 import { VirtualScroll } from './virtual.js';
 
 /**
@@ -43,7 +43,7 @@ export class HexView {
     this.layer = h('div', { class: 'hex-layer' });
     viewport.append(this.layer);
     root.append(viewport);
-    this.scroll = new VirtualScroll(viewport, LINE_HEIGHT, (first, n) => this.render(first, n));
+    this.scroll = new VirtualScroll(viewport, LINE_HEIGHT, (first, n, top) => this.render(first, n, top));
     viewport.addEventListener('mousedown', (e) => {
       const at = this.byteAt(e);
       if (at === null) return;
@@ -123,71 +123,55 @@ export class HexView {
     );
   }
 
-  private render(first: number, n: number): void {
-    this.layer.style.transform = `translateY(${this.scroll.viewport.scrollTop}px)`;
+  private render(first: number, n: number, scrollTop: number): void {
+    this.layer.style.transform = `translateY(${scrollTop}px)`;
     const from = first * LINE;
     const to = Math.min(this.size, (first + n) * LINE);
     this.ensure(from, to);
     const w = this.window;
-    const lines: HTMLElement[] = [];
-    // Role and unit state of each byte in view, from the window's leaves.
-    const role = new Map<number, string>();
-    const stateOf = new Map<number, string>();
+    // Classes of each byte in view: its field's role and, where it is damaged, its state.
+    const count = Math.max(0, to - from);
+    const role: (string | undefined)[] = new Array(count);
+    const state: (string | undefined)[] = new Array(count);
+    const paint = (into: (string | undefined)[], a: number, b: number, v: string) => {
+      for (let p = Math.max(from, a); p < Math.min(to, b); p++) into[p - from] = v;
+    };
     if (w) {
-      for (const d of w.damage) {
-        if (d.state === 'valid') continue;
-        for (let p = Math.max(from, d.from); p < Math.min(to, d.to); p++) stateOf.set(p, d.state);
-      }
+      for (const d of w.damage) if (d.state !== 'valid') paint(state, d.from, d.to, d.state);
       for (const u of w.units) {
-        if (u.state !== 'valid') {
-          for (let p = Math.max(from, u.offset); p < Math.min(to, u.offset + u.length); p++) stateOf.set(p, u.state);
-        }
-        for (const leaf of u.leaves) {
-          for (let p = Math.max(from, leaf.offset); p < Math.min(to, leaf.offset + leaf.length); p++)
-            role.set(p, leaf.role);
-        }
+        if (u.state !== 'valid') paint(state, u.offset, u.offset + u.length, u.state);
+        for (const leaf of u.leaves) paint(role, leaf.offset, leaf.offset + leaf.length, leaf.role);
       }
     }
-    const inRange = (p: number, r: { offset: number; length: number } | null) =>
+    const inside = (p: number, r: { offset: number; length: number } | null) =>
       r !== null && p >= r.offset && p < r.offset + r.length;
+    let html = '';
     for (let line = first; line < first + n; line++) {
       const at = line * LINE;
       if (at >= this.size) break;
-      const cells: HTMLElement[] = [];
-      const chars: HTMLElement[] = [];
+      let bytes = '';
+      let chars = '';
       for (let k = 0; k < LINE; k++) {
         const p = at + k;
-        if (p >= this.size) {
-          cells.push(h('span', { class: 'b pad' }, '  '));
-          continue;
-        }
-        const have = w && p >= w.from && p < w.from + w.data.length;
-        const v = have ? (w.data[p - w.from] as number) : -1;
-        const cls = ['b'];
-        const r = role.get(p);
-        if (r) cls.push(`r-${r}`);
-        const st = stateOf.get(p);
-        if (st && st !== 'valid') cls.push(`st-${st}`);
-        if (inRange(p, this.unit)) cls.push('in-unit');
-        if (this.field && inRange(p, this.field)) cls.push('in-field');
-        if (this.picked && p >= this.picked.from && p < this.picked.to) cls.push('picked');
-        if (p === this.cursor) cls.push('cursor');
-        if (k === 8) cls.push('mid');
-        cells.push(h('span', { class: cls.join(' '), 'data-at': p }, v < 0 ? '··' : hex(v, 2)));
-        const c = v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : v < 0 ? ' ' : '.';
-        chars.push(h('span', { class: cls.join(' '), 'data-at': p }, c));
+        if (p >= this.size) break;
+        const v = w && p >= w.from && p < w.from + w.data.length ? (w.data[p - w.from] as number) : -1;
+        let cls = 'b';
+        const r = role[p - from];
+        if (r) cls += ` r-${r}`;
+        const st = state[p - from];
+        if (st) cls += ` st-${st}`;
+        if (inside(p, this.unit)) cls += ' in-unit';
+        if (this.field && inside(p, this.field)) cls += ' in-field';
+        if (this.picked && p >= this.picked.from && p < this.picked.to) cls += ' picked';
+        if (p === this.cursor) cls += ' cursor';
+        if (k === 8) cls += ' mid';
+        bytes += `<span class="${cls}" data-at="${p}">${v < 0 ? '··' : hex(v, 2)}</span>`;
+        const c = v >= 0x20 && v < 0x7f ? esc(String.fromCharCode(v)) : v < 0 ? ' ' : '.';
+        chars += `<span class="${cls}" data-at="${p}">${c}</span>`;
       }
-      lines.push(
-        h(
-          'div',
-          { class: 'hex-line' },
-          h('span', { class: 'off' }, hex(at, 8)),
-          h('span', { class: 'bytes' }, ...cells),
-          h('span', { class: 'ascii' }, ...chars),
-        ),
-      );
+      html += `<div class="hex-line"><span class="off">${hex(at, 8)}</span><span class="bytes">${bytes}</span><span class="ascii">${chars}</span></div>`;
     }
-    this.layer.replaceChildren(...lines);
+    this.layer.innerHTML = html;
   }
 
   private key(e: KeyboardEvent): void {

@@ -193,9 +193,17 @@ class App {
   }
 
   private scanned(m: Extract<FromWorker, { type: 'scanned' }>): void {
+    performance.mark('logspec-scanned');
     this.units = m.files.map((f) => f.units);
     this.problems = m.problems;
     this.problemCursor = -1;
+    // The page is drawn in steps of their own (tabs and map; table and bytes; lists), so that
+    // no single task of the main thread draws everything at once.
+    setTimeout(() => this.showScan(m), 0);
+  }
+
+  private showScan(m: Extract<FromWorker, { type: 'scanned' }>): void {
+    const n = m.problems.length;
     this.setState('scanned');
     $('progress-text').textContent = `scanned in ${(m.elapsedMs / 1000).toFixed(2)} s`;
     $('progress-bar').style.width = '100%';
@@ -203,6 +211,7 @@ class App {
       h(
         'button',
         {
+          type: 'button',
           class: 'file-tab',
           role: 'tab',
           'data-file': f.id,
@@ -219,17 +228,19 @@ class App {
       this.files.map((info) => ({ info, damage: m.files[info.id]?.damage ?? [] })),
       m.problems,
     );
-    $('problems').replaceChildren();
-    void this.problemList.show(m.problems, this.files);
-    renderSummary($('summary'), m.summary);
-    const n = m.problems.length;
     $('problems-count').textContent = String(n);
     $('problems-count').classList.toggle('bad', n > 0);
     $('records-total').textContent =
       `${num(this.units.reduce((a, b) => a + b, 0))} units in ${this.files.length} file${this.files.length === 1 ? '' : 's'}`;
-    this.tab(n > 0 ? 'problems' : 'summary');
-    this.selectFile(0);
-    document.body.dataset.scanned = String(Date.now());
+    $('problems').replaceChildren();
+    setTimeout(() => this.selectFile(0), 0);
+    setTimeout(() => {
+      renderSummary($('summary'), m.summary);
+      this.tab(n > 0 ? 'problems' : 'summary');
+      void this.problemList.show(m.problems, this.files).then(() => {
+        document.body.dataset.scanned = String(Date.now());
+      });
+    }, 0);
   }
 
   private selectFile(id: number, then?: () => void): void {
@@ -281,7 +292,8 @@ class App {
     this.hexView.picked = null;
     this.hexView.show(f.offset);
     this.hexView.refresh();
-    $('status').textContent = `${this.tree.path} · ${f.type ?? f.role} · ${num(f.length)} bytes at 0x${hex(f.offset, 6)}${f.value ? ` = ${f.value}` : ''}`;
+    $('status').textContent =
+      `${this.tree.path} · ${f.type ?? f.role} · ${num(f.length)} bytes at 0x${hex(f.offset, 6)}${f.value ? ` = ${f.value}` : ''}`;
     const sel = $('hex-selection');
     sel.textContent = '';
     sel.dataset.offset = String(f.offset);

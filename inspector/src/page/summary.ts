@@ -43,7 +43,12 @@ function timeline(c: Extract<Chart, { kind: 'timeline' }>): Element {
   svg.append(s('line', { x1: 0, y1: H, x2: W, y2: H, class: 'axis' }));
   const fmt = (ms: number) => {
     const d = new Date(ms);
-    return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+    return Number.isNaN(d.getTime())
+      ? String(ms)
+      : d
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, '');
   };
   svg.append(s('text', { x: 0, y: H + 14, class: 'tick' }, fmt(c.fromMs)));
   svg.append(s('text', { x: W, y: H + 14, class: 'tick', 'text-anchor': 'end' }, fmt(c.toMs)));

@@ -11,17 +11,23 @@ const MAX_SPACE = 8_000_000;
 export class VirtualScroll {
   lines = 0;
   private spacer: HTMLElement;
+  /** Sizes kept from the resize observer and `setLines`, so drawing reads no layout. */
+  private viewHeight = 0;
+  private space = 0;
 
   constructor(
     readonly viewport: HTMLElement,
     readonly lineHeight: number,
-    private readonly render: (first: number, count: number) => void,
+    private readonly render: (first: number, count: number, scrollTop: number) => void,
   ) {
     this.spacer = document.createElement('div');
     this.spacer.className = 'v-spacer';
     viewport.prepend(this.spacer);
     viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
-    new ResizeObserver(() => this.schedule()).observe(viewport);
+    new ResizeObserver((entries) => {
+      this.viewHeight = entries[0]?.contentRect.height ?? viewport.clientHeight;
+      this.schedule();
+    }).observe(viewport);
   }
 
   private frame = 0;
@@ -35,21 +41,30 @@ export class VirtualScroll {
 
   setLines(n: number): void {
     this.lines = n;
-    this.spacer.style.height = `${Math.min(n * this.lineHeight, MAX_SPACE)}px`;
+    this.space = Math.min(n * this.lineHeight, MAX_SPACE);
+    this.spacer.style.height = `${this.space}px`;
     this.schedule();
   }
 
   /** Lines that fit the viewport. */
   get visible(): number {
-    return Math.max(1, Math.floor(this.viewport.clientHeight / this.lineHeight));
+    return Math.max(1, Math.floor((this.viewHeight || this.viewport.clientHeight) / this.lineHeight));
   }
 
   /** The first line shown for the current scroll position. */
   get first(): number {
+    return this.firstAt(this.viewport.scrollTop);
+  }
+
+  private get room(): number {
+    return Math.max(0, this.space - (this.viewHeight || this.viewport.clientHeight));
+  }
+
+  private firstAt(scrollTop: number): number {
     const max = Math.max(0, this.lines - this.visible);
-    const room = this.viewport.scrollHeight - this.viewport.clientHeight;
+    const room = this.room;
     if (room <= 0 || max === 0) return 0;
-    return Math.min(max, Math.round((this.viewport.scrollTop / room) * max));
+    return Math.min(max, Math.round((scrollTop / room) * max));
   }
 
   /** Scrolls so that `line` is shown (as the first line when it is not in view already). */
@@ -58,12 +73,13 @@ export class VirtualScroll {
     if (!center && line >= first && line < first + this.visible) return;
     const max = Math.max(0, this.lines - this.visible);
     const target = Math.max(0, Math.min(max, center ? line - Math.floor(this.visible / 2) : line));
-    const room = this.viewport.scrollHeight - this.viewport.clientHeight;
-    this.viewport.scrollTop = max === 0 ? 0 : (target / max) * room;
+    this.viewport.scrollTop = max === 0 ? 0 : (target / max) * this.room;
     this.schedule();
   }
 
   draw(): void {
-    this.render(this.first, Math.min(this.visible + 1, Math.max(0, this.lines - this.first)));
+    const top = this.viewport.scrollTop;
+    const first = this.firstAt(top);
+    this.render(first, Math.min(this.visible + 1, Math.max(0, this.lines - first)), top);
   }
 }
