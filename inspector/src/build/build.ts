@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -23,10 +23,10 @@ export const DEFAULT_OUTDIR = join(PACKAGE_DIR, 'dist');
  * the worker carries the five codecs, detection and repair planning.
  */
 export const BUDGET_GZIP: Readonly<Record<string, number>> = {
-  'app.js': 20 * 1024,
-  'app.css': 8 * 1024,
+  'app.js': 16 * 1024,
+  'app.css': 6 * 1024,
   'index.html': 3 * 1024,
-  'worker.js': 120 * 1024,
+  'worker.js': 100 * 1024,
 };
 
 export interface BuiltFile {
@@ -117,7 +117,9 @@ self.addEventListener('fetch', (e) => {
 `;
 }
 
-export async function buildInspector(opts: { outdir?: string; minify?: boolean } = {}): Promise<BuildReport> {
+export async function buildInspector(
+  opts: { outdir?: string; minify?: boolean; inputs?: string } = {},
+): Promise<BuildReport> {
   const outdir = opts.outdir ?? DEFAULT_OUTDIR;
   const minify = opts.minify ?? true;
   const out = new Map<string, string | Uint8Array>();
@@ -154,17 +156,68 @@ export async function buildInspector(opts: { outdir?: string; minify?: boolean }
     codeGzip: code.reduce((n, f) => n + f.gzip, 0),
     overBudget,
   };
-  writeFileSync(join(outdir, 'size.json'), `${JSON.stringify({ ...report, outdir: undefined, version }, null, 2)}\n`);
+  const inputs = opts.inputs ?? inputsHash();
+  writeFileSync(
+    join(outdir, 'size.json'),
+    `${JSON.stringify({ ...report, outdir: undefined, version, inputs }, null, 2)}\n`,
+  );
   return report;
 }
 
-/** Builds when the built page is missing or older than its sources (tests on a clean clone). */
+/** Every source the page is built from: the inspector's, the packages' and the spec's. */
+function inputsHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) hash.update(p).update(readFileSync(p));
+    }
+  };
+  walk(join(PACKAGE_DIR, 'src'));
+  walk(join(REPO_ROOT, 'spec'));
+  for (const pkg of readdirSync(join(REPO_ROOT, 'packages'))) {
+    const src = join(REPO_ROOT, 'packages', pkg, 'src');
+    if (existsSync(src)) walk(src);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Builds the page unless `outdir` already holds a build of the current sources (tests on a
+ * clean clone build it first; test files running side by side share one build). The build
+ * goes to a folder of its own and is renamed into place, under a lock directory, so a page
+ * being served is never half written.
+ */
 export async function ensureBuilt(outdir = DEFAULT_OUTDIR): Promise<void> {
+  const want = inputsHash();
+  const current = () => {
+    try {
+      return (JSON.parse(readFileSync(join(outdir, 'size.json'), 'utf8')) as { inputs?: string }).inputs === want;
+    } catch {
+      return false;
+    }
+  };
+  if (current()) return;
+  const lock = `${outdir}.lock`;
+  for (let waited = 0; ; waited += 100) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 300_000) throw new Error(`${lock} held for 5 minutes: remove it if no build is running`);
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+  }
   try {
-    readFileSync(join(outdir, 'size.json'));
-    readFileSync(join(outdir, 'worker.js'));
-    if (process.env.LOGSPEC_INSPECTOR_REBUILD !== '0') await buildInspector({ outdir });
-  } catch {
-    await buildInspector({ outdir });
+    if (current()) return;
+    const fresh = `${outdir}.new-${process.pid}`;
+    await buildInspector({ outdir: fresh, inputs: want });
+    const old = `${outdir}.old-${process.pid}`;
+    if (existsSync(outdir)) renameSync(outdir, old);
+    renameSync(fresh, outdir);
+    rmSync(old, { recursive: true, force: true });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }

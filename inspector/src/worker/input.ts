@@ -1,4 +1,4 @@
-import { checksumsReady, type FieldSpan, fieldPathAt, flattenFields, planRepair } from '@logspec/core';
+import { checksumsReady, type FieldSpan, type Fs, fieldPathAt, flattenFields, planRepair } from '@logspec/core';
 import { detectFormat, placeLooseFiles } from '@logspec/detect';
 import type {
   ByteWindow,
@@ -200,7 +200,7 @@ export class OpenedInput {
    * The repair plan: the package's recovery (`logspec repair`'s rules) run on a copy-on-write
    * view, the changes it makes, and the problems a scan of the result still finds.
    */
-  plan(force: boolean): { view: RepairPlanView; repaired: () => RepairedFile[] } {
+  plan(force: boolean): { view: RepairPlanView; repaired: () => RepairedFile[]; files: Fs } {
     const m = this.model;
     const p = planRepair(this.fs, m.repairRoot, (view) => m.repair(view, force));
     let remaining: Problem[] = [];
@@ -237,7 +237,7 @@ export class OpenedInput {
       }
       return out;
     };
-    return { view, repaired };
+    return { view, repaired, files: p.view };
   }
 
   /** Index of the dropped file behind an absolute path (the page holds the blobs in that order). */
