@@ -8,6 +8,8 @@ import { h, hex, num } from './dom.js';
  */
 export class FieldTree {
   onField: (f: FieldSpan) => void = () => {};
+  /** A pointer's target was asked for (its file position). */
+  onTarget: (offset: number) => void = () => {};
   private selectedPath = '';
 
   constructor(private readonly root: HTMLElement) {
@@ -57,9 +59,23 @@ export class FieldTree {
             },
             h('span', { class: 'swatch' }),
             h('span', { class: 'fname' }, f.name),
-            h('span', { class: 'ftype' }, f.type ?? f.role),
+            h('span', { class: 'ftype', title: f.type ?? f.role }, f.type ?? f.role),
             h('span', { class: 'fval', title: f.value ?? '' }, f.value ?? ''),
-            h('span', { class: 'frange' }, `${num(f.length)} B @ 0x${hex(f.offset, 6)}`),
+            f.target === undefined
+              ? h('span', { class: 'frange' }, `${num(f.length)} B @ 0x${hex(f.offset, 6)}`)
+              : h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link target',
+                    title: 'show what it points at',
+                    onclick: (e: Event) => {
+                      e.stopPropagation();
+                      this.onTarget(f.target as number);
+                    },
+                  },
+                  `→ 0x${hex(f.target, 6)}`,
+                ),
           ),
         );
         if (f.children?.length) {

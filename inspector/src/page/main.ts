@@ -45,6 +45,7 @@ class App {
       this.client.request<ByteWindow>({ type: 'bytes', file: this.current, from, to });
     this.hexView.onPick = (from, to) => void this.locate(from, to);
     this.tree.onField = (f) => this.selectField(f);
+    this.tree.onTarget = (offset) => void this.jump(this.current, offset);
     this.strip.onJump = (file, offset) => void this.jump(file, offset);
     this.problemList.onJump = (file, offset) => void this.jump(file, offset);
     this.repair.requestPlan = (force) => this.client.request<RepairPlanView>({ type: 'plan', force });

@@ -82,7 +82,7 @@ function ring(c: Extract<Chart, { kind: 'ring' }>): Element {
   const cx = 110;
   const cy = 100;
   const n = c.cells.length;
-  const svg = s('svg', { viewBox: '0 0 380 200', class: 'svg', role: 'img', 'aria-label': c.title });
+  const svg = s('svg', { viewBox: '0 0 440 200', class: 'svg', role: 'img', 'aria-label': c.title });
   const pt = (a: number, r: number) => [cx + r * Math.sin(a), cy - r * Math.cos(a)] as const;
   const arc = (i: number) => {
     const a0 = (i / n) * 2 * Math.PI;

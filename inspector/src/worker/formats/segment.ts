@@ -51,6 +51,16 @@ const INDEX_COLUMNS = ['relative offset', 'frame position'];
 const TIME_COLUMNS = ['max time', 'relative offset'];
 const text = new TextDecoder('utf-8', { fatal: false });
 
+/** Bytes as text for a table cell: UTF-8 where it is, `·` for control and undecodable bytes. */
+function printable(b: Uint8Array): string {
+  let out = '';
+  for (const ch of text.decode(b)) {
+    const c = ch.codePointAt(0) as number;
+    out += c < 0x20 || c === 0x7f || c === 0xfffd ? '·' : ch;
+  }
+  return out;
+}
+
 interface Seg {
   base: bigint;
   log: string;
@@ -217,8 +227,8 @@ export function scanSegmentInput(ctx: ScanContext): FormatModel {
           return [
             String(m.offset),
             isoMs(timestampMillisNumber(m.timestamp)),
-            m.key === null ? '—' : short(text.decode(m.key), 24),
-            `${m.value.length} B: ${short(text.decode(m.value.subarray(0, 64)), 40)}`,
+            m.key === null ? '—' : short(printable(m.key), 24),
+            `${m.value.length} B: ${short(printable(m.value.subarray(0, 64)), 40)}`,
             m.headers.map((x) => x.key).join(', '),
           ];
         },
