@@ -259,7 +259,15 @@ async function pageProblems(page: Page): Promise<{ code: string; offset: number 
   );
 }
 
-async function ranges(page: Page, file = 0) {
+async function ranges(page: Page, name?: string) {
+  const file = name
+    ? await page.$$eval(
+        '#map .map-row',
+        (rows, n) =>
+          rows.find((r) => r.querySelector('.map-name')?.getAttribute('title')?.endsWith(n))?.getAttribute('data-file'),
+        name,
+      )
+    : '0';
   return page.$$eval(`#map .map-row[data-file="${file}"] li`, (els) =>
     els.map((e) => ({
       state: (e as HTMLElement).dataset.state,
@@ -274,11 +282,13 @@ const byCodeOffset = (a: { code: string; offset: number | null }, b: { code: str
 
 describe('damaged files: the damage map and the problems, as logspec verify finds them', () => {
   test.each([
-    ['wal/logspec-0.1.0/torn_length.log', 'torn', 69],
-    ['segment/original-rivven-core-0.0.10/torn_tail', 'torn', 122],
-    ['hotframe/original-kaizen/crc_mismatch/hot/log.bin', 'crc', 25],
-    ['ring/original-vyre-runtime-0.6.1/neg_bad_record_magic.vrrl', 'undecodable', 32],
-  ])('%s', async (path, state, at) => {
+    ['wal/logspec-0.1.0/torn_length.log', 'torn', 69, undefined],
+    ['segment/original-rivven-core-0.0.10/torn_tail', 'torn', 122, undefined],
+    ['hotframe/original-kaizen/crc_mismatch/hot/log.bin', 'crc', 25, undefined],
+    ['hotlog/logspec-0.1.0/undecodable_frame/hot/log.bin', 'undecodable', 256, undefined],
+    ['ring/original-vyre-runtime-0.6.1/neg_bad_record_magic.vrrl', 'undecodable', 32, undefined],
+    ['session/original-pi_agent_rust-0.1.11/rec_torn_frame', 'torn', 387, '0000000000000002.seg'],
+  ])('%s', async (path, state, at, file) => {
     const { page, errors } = await inspector();
     await drop(page, path);
     const got = (await pageProblems(page)).sort(byCodeOffset);
@@ -286,7 +296,7 @@ describe('damaged files: the damage map and the problems, as logspec verify find
     expect(got).toEqual((await verify(cliPath)).sort(byCodeOffset));
     expect(got.length).toBeGreaterThan(0);
     // The map has the damage where verify reports it, in the right state.
-    const hit = (await ranges(page)).find((r) => at >= r.from && at < r.to);
+    const hit = (await ranges(page, file)).find((r) => at >= r.from && at < r.to);
     expect(hit?.state).toBe(state);
     // Each problem links the spec: a rule or the chapter's error table.
     const links = await page.$$eval('#problems .problem .rule-id', (a) => a.map((x) => x.getAttribute('href') ?? ''));

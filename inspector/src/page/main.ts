@@ -141,6 +141,7 @@ class App {
 
   private progress(done: number, total: number, phase: string): void {
     const bar = $('progress-bar');
+    if (phase !== 'done') bar.classList.remove('done');
     const pct = total > 0 ? Math.min(100, (done / total) * 100) : 0;
     bar.style.width = `${pct}%`;
     $('progress').setAttribute('aria-valuenow', String(Math.round(pct)));
@@ -208,6 +209,7 @@ class App {
     this.setState('scanned');
     $('progress-text').textContent = `scanned in ${(m.elapsedMs / 1000).toFixed(2)} s`;
     $('progress-bar').style.width = '100%';
+    $('progress-bar').classList.add('done');
     const tabs = this.files.map((f) =>
       h(
         'button',
