@@ -259,6 +259,8 @@ class App {
     this.table.reset(f.columns ?? this.columns, this.units[id] ?? 0);
     this.hexView.reset(f.size);
     this.tree.clear('Select a record to see its fields.');
+    $('hex-selection').textContent = '';
+    $('status').textContent = 'Click a byte to see which field it belongs to.';
     $('file-name').textContent = f.path;
     if (then) then();
     else if ((this.units[id] ?? 0) > 0) {

@@ -50,7 +50,7 @@ export class RecordsTable {
     this.pages = new Map();
     this.selected = -1;
     this.head.replaceChildren(
-      ...['#', 'offset', 'bytes', ...columns].map((c, i) =>
+      ...['#', 'at byte', 'size', ...columns].map((c, i) =>
         h('div', { class: `c c${Math.min(i, 3)}`, role: 'columnheader' }, c),
       ),
     );
