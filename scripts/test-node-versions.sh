@@ -4,7 +4,7 @@
 #
 #   scripts/test-node-versions.sh [major ...]        default: 22 24
 #
-# LOGSPEC_NODE_PROJECTS  vitest projects to run, space-separated (default: core and the codec
+# LOGSPEC_NODE_PROJECTS  vitest projects to run, space-separated (default: core, detect and the codec
 #                        packages; "all" runs every project, the browser test included)
 # LOGSPEC_NODE_CACHE     where the binaries are installed (default: $TMPDIR/logspec-node); an
 #                        installed major is reused, so a second run costs no download
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
 
-projects=${LOGSPEC_NODE_PROJECTS:-core ring-log frame wal segment-index session-store}
+projects=${LOGSPEC_NODE_PROJECTS:-core ring-log frame wal segment-index session-store detect}
 project_args=()
 if [ "$projects" != all ]; then
   for p in $projects; do project_args+=(--project "$p"); done

@@ -10,6 +10,7 @@ export const TARGETS: readonly { name: string; module: string }[] = [
   { name: 'segment-index', module: './targets/segment-index.ts' },
   { name: 'frame', module: './targets/frame.ts' },
   { name: 'session-store', module: './targets/session-store.ts' },
+  { name: 'detect', module: './targets/detect.ts' },
 ];
 
 /**

@@ -9,6 +9,7 @@ import { type Ctx, FORMAT_NAMES, type FormatAdapter, type FormatName } from './f
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 import { COMMAND_HELP, COMMANDS, type Command, MAIN_HELP } from './usage.js';
+import { runInspectWeb } from './web.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -24,7 +25,7 @@ const COMMON = {
 } as const;
 
 const OPTIONS = {
-  inspect: { ...COMMON },
+  inspect: { ...COMMON, web: { type: 'boolean' }, port: { type: 'string' } },
   verify: { ...COMMON },
   dump: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } },
   repair: { ...COMMON, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
@@ -132,7 +133,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const target = resolveTarget(ctx, path, values.format as string | undefined);
     switch (command) {
       case 'inspect':
-        return runInspect(target, ctx);
+        return values.web ? await runInspectWeb(target, ctx, values) : runInspect(target, ctx);
       case 'dump':
         return runDump(target, ctx, values);
       case 'verify':

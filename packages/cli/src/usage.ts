@@ -11,6 +11,7 @@ usage: logspec <command> [options] <path>
 
 commands:
   inspect <path>   detect the format and summarise it: counts, offset/seq/time ranges, sizes, health
+                   (--web: the same path in the browser inspector, every record and byte)
   dump <path>      print the records as text, or as JSON lines in the format's canonical JSON
   verify <path>    run every check the format allows; exit 0 healthy, 1 damaged
   repair <path>    cut torn tails, rebuild derived indexes, quarantine what cannot be trusted
@@ -33,12 +34,18 @@ const COMMON = `  --format <name>  ${FORMATS} (default: detected)
 
 export const COMMAND_HELP: Record<Command, string> = {
   inspect: `usage: logspec inspect [--json] [--format <name>] <path>
+       logspec inspect --web [--port N] <path>
 
 Detects the format and prints a summary: record counts, offset/seq/time ranges, sizes, and
 health (run 'logspec verify' for every problem). Reads only; never writes.
 
+With --web, serves the browser inspector on 127.0.0.1 with the path's files preloaded (every
+record and byte, the damage map, the problems) and prints its address; Ctrl-C stops it.
+
 options:
   --json           print the summary as one JSON document
+  --web            open the path in the browser inspector (a local, read-only server)
+  --port N         with --web: the port (default: any free one)
 ${COMMON}
 `,
   dump: `usage: logspec dump [--from N] [--to N] [--json] [--format <name>] <path>

@@ -6,6 +6,7 @@ export * from './framing/file-scan.js';
 export * from './framing/layout.js';
 export * from './hot/archive.js';
 export * from './hot/codes.js';
+export * from './hot/describe.js';
 export * from './hot/event.js';
 export * from './hot/event-replay.js';
 export * from './hot/frames.js';

@@ -4,6 +4,7 @@
  * Format: `spec/ring.md`.
  */
 export * from './canonical.js';
+export * from './describe.js';
 export * from './errors.js';
 export * from './header.js';
 export * from './layout.js';

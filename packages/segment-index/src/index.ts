@@ -1,6 +1,12 @@
 // Browser-safe codec of rivven-core's segment log: postcard `Message`, chrono timestamps,
 // frames, `.index`/`.timeindex` entries and the original's per-segment reading rules over any
 // `FileHandle` (files through `Fs`, or bytes in memory). No Node APIs here; I/O is in `./store`.
+export {
+  describeIndexEntry,
+  describeSegmentFrame,
+  describeSegmentMessage,
+  describeTimeIndexEntry,
+} from './codec/describe.js';
 export { POSTCARD_MESSAGE, POSTCARD_VARIANT, SegCode, segError } from './codec/errors.js';
 export { type DecodedFrame, decodeFrame, encodeFrame, encodeFrames, FRAME_HEADER_SIZE } from './codec/frame.js';
 export {

@@ -6,6 +6,7 @@
  * In a browser, `await checksumsReady()` (from `@logspec/core`) before hashing.
  */
 export * from './canonical.js';
+export * from './describe.js';
 export * from './errors.js';
 export * from './hash.js';
 export * from './json/reader.js';

@@ -15,6 +15,7 @@ export {
   toCanonicalRecord,
   toCanonicalSkipped,
 } from './canonical.js';
+export { describeWalRecord } from './describe.js';
 export { WalCode, walError } from './errors.js';
 export { Field, HEADER_SIZE, MAX_RECORD_SIZE, MIN_PAYLOAD_SIZE, MIN_RECORD_SIZE, PayloadField } from './layout.js';
 export {
