@@ -52,6 +52,7 @@ export {
   describeSkip,
   type FileEnd,
   findResync,
+  RESYNC_LIMIT,
   type RecordSink,
   readWalBytes,
   type ScanMode,

@@ -1,5 +1,5 @@
 import { crc32, type FileHandle, readFully } from '@logspec/core';
-import { hotLayout } from '../framing/layout.js';
+import { type FrameLayout, hotLayout } from '../framing/layout.js';
 
 /** How much CRC work the witness search may do before it assumes valid frames could follow. */
 export const WITNESS_BUDGET = 64 << 20;
@@ -13,13 +13,15 @@ export const WITNESS_BUDGET = 64 << 20;
  * zero bytes are a valid empty frame (CRC-32 of nothing is 0), and file systems zero-fill.
  *
  * Returns the witness's offset, `undefined` if there is none, or `'budget'` when the search
- * gave up (treated as "there may be one").
+ * gave up (treated as "there may be one"). `layout` says where a frame keeps its length and
+ * CRC (default: the hot log's; the segment log passes `segmentLayout`).
  */
 export function findWitness(
   handle: FileHandle,
   from: number,
   end: number,
   chunk = 1 << 20,
+  layout: FrameLayout = hotLayout,
 ): number | 'budget' | undefined {
   let work = 0;
   const head = new Uint8Array(8);
@@ -35,18 +37,19 @@ export function findWitness(
     bufLen = readFully(handle, buf, 0, size, pos);
     return buf.subarray(0, Math.min(n, bufLen));
   };
-  for (let p = from + 1; p + hotLayout.overhead <= end; p++) {
-    const h = load(p, 4);
-    if (h.length < 4) return undefined;
+  const hs = layout.headerSize;
+  for (let p = from + 1; p + layout.overhead <= end; p++) {
+    const h = load(p, 8);
+    if (h.length < hs) return undefined;
     head.set(h);
-    const len = hv.getUint32(0, true);
-    if (len === 0 || len > end - p - hotLayout.overhead) continue;
+    const len = layout.payloadLength(hv, 0);
+    if (len === 0 || len > end - p - layout.overhead) continue;
     work += len;
     if (work > WITNESS_BUDGET) return 'budget';
-    const frame = load(p, hotLayout.overhead + len);
-    if (frame.length < hotLayout.overhead + len) continue;
+    const frame = load(p, layout.overhead + len);
+    if (frame.length < layout.overhead + len) continue;
     const fv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    if (hotLayout.storedCrc(fv, 0, len) === crc32(frame, 4, 4 + len)) return p;
+    if (layout.storedCrc(fv, 0, len) === crc32(frame, hs, hs + len)) return p;
   }
   return undefined;
 }
