@@ -1,5 +1,6 @@
-import { basename, crc32, dirname, type Fs, joinPath, readFully } from '@logspec/core';
-import { CliCode, UsageError } from './errors.js';
+import { basename, crc32, dirname, type Fs, isLogspecError, joinPath, readFully } from '@logspec/core';
+import { decodeRecordAt, scanHotLogFile } from '@logspec/frame';
+import { CliCode, CliError, UsageError } from './errors.js';
 import type { FormatName } from './formats/types.js';
 
 /** What `detectFormat` found: the format and the path its adapter takes (a root, a file…). */
@@ -51,6 +52,42 @@ function looksLikeWal(fs: Fs, path: string, size: number): boolean {
   return rec[8] !== undefined && rec[8] <= 10 && crc32(rec, 29, len) === v.getUint32(4, true);
 }
 
+/**
+ * `hotlog` when the log's first non-empty frame holds a valid rkyv `HotEventRecord` (or the log
+ * has no frame to tell by), `hotframe` when its payloads are something else.
+ */
+function hotKind(fs: Fs, file: string): 'hotlog' | 'hotframe' {
+  let kind: 'hotlog' | 'hotframe' = 'hotlog';
+  const h = fs.open(file);
+  try {
+    scanHotLogFile(h, (ps, pe, at, b) => {
+      if (pe === ps) return undefined;
+      try {
+        decodeRecordAt(b, ps, pe, { position: at + 4 });
+      } catch (e) {
+        if (!isLogspecError(e)) throw e;
+        kind = 'hotframe';
+      }
+      return false;
+    });
+  } catch (e) {
+    // A bad header: the hotlog adapter reports it.
+    if (!isLogspecError(e)) throw e;
+  } finally {
+    h.close();
+  }
+  return kind;
+}
+
+function hot(fs: Fs, file: string, path: string, reason: string): Detected {
+  const format = hotKind(fs, file);
+  return {
+    format,
+    path,
+    reason: format === 'hotlog' ? reason : `${reason}, payloads not rkyv HotEventRecord archives`,
+  };
+}
+
 function sessionRoot(fs: Fs, dir: string): boolean {
   return (
     isDir(fs, joinPath(dir, 'segments')) ||
@@ -69,7 +106,8 @@ function v2Sidecar(path: string): string {
 
 /**
  * Tells the format of `path` from its layout, names and magic bytes:
- * - a directory holding `hot/log.bin` (a kaizen root), or a `hot` directory → hotlog;
+ * - a directory holding `hot/log.bin` (a kaizen root), or a `hot` directory → hotlog, or
+ *   hotframe when the log's first frame is not an rkyv `HotEventRecord` archive;
  * - a directory with `segments/` or `index/offsets.jsonl`, or named `<stem>.v2` → session;
  * - a directory of `wal_*.log` → wal; of `{base:020}.log` → segment (a partition);
  * - a file starting with `VRRL0001` or named `*.vrrl` → ring; starting with `OHNEZIAK` or
@@ -79,18 +117,25 @@ function v2Sidecar(path: string): string {
  */
 export function detectFormat(fs: Fs, path: string): Detected {
   const st = fs.stat(path);
-  if (!st) throw new UsageError(CliCode.NOT_FOUND, `no such file or directory: ${path}`, 'check the path');
+  if (!st) throw notFound(path);
   if (st.isDirectory) {
-    if (isFile(fs, joinPath(path, 'hot', 'log.bin'))) {
-      return { format: 'hotlog', path, reason: 'a kaizen root: hot/log.bin' };
+    // Listing it first: a directory the user cannot read fails here, naming it.
+    const names = fs.readdir(path);
+    if (names.includes('hot') && isFile(fs, joinPath(path, 'hot', 'log.bin'))) {
+      return hot(fs, joinPath(path, 'hot', 'log.bin'), path, 'a kaizen root: hot/log.bin');
     }
-    if (basename(path) === 'hot' && isFile(fs, joinPath(path, 'log.bin'))) {
-      return { format: 'hotlog', path: joinPath(path, 'log.bin'), reason: 'a hot/ directory holding log.bin' };
+    if (basename(path) === 'hot' && names.includes('log.bin') && isFile(fs, joinPath(path, 'log.bin'))) {
+      return hot(fs, joinPath(path, 'log.bin'), joinPath(path, 'log.bin'), 'a hot/ directory holding log.bin');
     }
-    if (sessionRoot(fs, path) || path.replace(/\/+$/, '').endsWith('.v2')) {
+    if (
+      (names.includes('segments') || names.includes('index') || names.includes('manifest.json')) &&
+      sessionRoot(fs, path)
+    ) {
       return { format: 'session', path, reason: 'a session store root (segments/, index/)' };
     }
-    const names = fs.readdir(path);
+    if (path.replace(/\/+$/, '').endsWith('.v2')) {
+      return { format: 'session', path, reason: 'a session store root (segments/, index/)' };
+    }
     if (names.some((n) => WAL_FILE.test(n))) return { format: 'wal', path, reason: 'a directory of wal_*.log files' };
     if (names.some((n) => /^\+?[0-9]+\.log$/.test(n))) {
       return { format: 'segment', path, reason: 'a partition directory of {base:020}.log segments' };
@@ -101,11 +146,9 @@ export function detectFormat(fs: Fs, path: string): Detected {
   const parent = dirname(path);
   const magic = head(fs, path, 8);
   if (startsWith(magic, RING_MAGIC)) return { format: 'ring', path, reason: 'magic VRRL0001' };
-  if (startsWith(magic, HOT_MAGIC)) return { format: 'hotlog', path, reason: 'magic OHNEZIAK' };
+  if (startsWith(magic, HOT_MAGIC)) return hot(fs, path, path, 'magic OHNEZIAK');
   if (name.endsWith('.vrrl')) return { format: 'ring', path, reason: 'a .vrrl file name' };
-  if (name === 'log.bin' && basename(parent) === 'hot') {
-    return { format: 'hotlog', path, reason: 'named hot/log.bin' };
-  }
+  if (name === 'log.bin' && basename(parent) === 'hot') return hot(fs, path, path, 'named hot/log.bin');
   if (WAL_FILE.test(name)) return { format: 'wal', path, reason: 'named wal_{seq}.log' };
   const seg = SEGMENT_FILE.exec(name);
   if (seg) {
@@ -128,6 +171,10 @@ export function detectFormat(fs: Fs, path: string): Detected {
   throw unknown(path, 'no known magic bytes, file name or layout');
 }
 
+function notFound(path: string): CliError {
+  return new CliError(CliCode.NOT_FOUND, `no such file or directory: ${path}`, 'check the path', path);
+}
+
 function unknown(path: string, why: string): UsageError {
   return new UsageError(
     CliCode.UNKNOWN_FORMAT,
@@ -138,7 +185,7 @@ function unknown(path: string, why: string): UsageError {
 
 /** With `--format`: the path the adapter takes (a `hot/` dir → its log.bin; a `.index` → its `.log`). */
 export function normalizeFor(fs: Fs, format: FormatName, path: string): string {
-  if (!fs.stat(path)) throw new UsageError(CliCode.NOT_FOUND, `no such file or directory: ${path}`, 'check the path');
+  if (!fs.stat(path)) throw notFound(path);
   if (format === 'segment') {
     const m = SEGMENT_FILE.exec(basename(path));
     if (m && m[1] !== 'log') return joinPath(dirname(path), basename(path).replace(/\.(index|timeindex)$/, '.log'));

@@ -109,6 +109,25 @@ describe('scanFileFramesAcrossDamage', () => {
     });
   }
 
+  it('onDamage returning false stops the scan at the damage (a reader that stops as the original does)', () => {
+    const a = encodeFrame(segmentLayout, payload(9, 1));
+    const bytes = concat([a, new Uint8Array(64), a]);
+    const frames: number[] = [];
+    const damage: FrameDamage[] = [];
+    const r = scanFileFramesAcrossDamage(
+      handle(bytes),
+      segmentLayout,
+      (_ps, _pe, at) => frames.push(at),
+      (d) => {
+        damage.push(d);
+        return false;
+      },
+    );
+    expect(frames).toEqual([0]);
+    expect(damage).toEqual([expect.objectContaining({ at: a.length, end: a.length + 64, resumeAt: a.length + 64 })]);
+    expect(r).toMatchObject({ reason: 'stopped', offset: a.length });
+  });
+
   it('the visitor returning false stops the scan', () => {
     const a = encodeFrame(hotLayout, payload(5, 1));
     const seen: number[] = [];

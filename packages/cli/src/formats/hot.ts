@@ -3,6 +3,7 @@ import {
   checkHotHeader,
   decodeRecordAt,
   eventJson,
+  type FrameDamage,
   HOT_HEADER_LEN,
   HotCode,
   type HotStop,
@@ -12,14 +13,24 @@ import {
   type ReplayedEvent,
   replayedEvent,
   scanFileFrames,
-  scanHotLogFile,
+  scanFileFramesAcrossDamage,
 } from '@logspec/frame';
-import { findWitness, HotFrameLog, HotLog, openHotLogFile, resolveHotLogPath } from '@logspec/frame/store';
+import { HotFrameLog, HotLog, openHotLogFile, resolveHotLogPath } from '@logspec/frame/store';
 import { UsageError } from '../errors.js';
 import { hexPreview } from '../hex.js';
 import { BigRange, bytes, count, isoFromMs, kv, short } from '../text.js';
-import { healthJson, healthLine, label, problemOf } from './common.js';
-import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import { healthJson, healthLine, label, ProblemList, problemOf } from './common.js';
+import type {
+  Ctx,
+  DamageSink,
+  DumpItem,
+  Follower,
+  FormatAdapter,
+  Problem,
+  RepairPlan,
+  Summary,
+  VerifyResult,
+} from './types.js';
 
 /**
  * kaizen's hot log (`<root>/hot/log.bin`) through `@logspec/frame`: `hotlog` decodes each frame's
@@ -36,95 +47,104 @@ interface FrameVisit {
 interface HotScan {
   file: string;
   size: number;
-  stop: HotStop;
+  /** Where the original's replay stops: the first damage (or the end). */
+  stop: { reason: string; at: number };
   frames: number;
-  /** Where a valid frame follows the stop (corruption before the tail), or null. */
-  witness: number | 'budget' | null;
+  /** The scan ended because the visitor said so. */
+  stopped: boolean;
 }
 
-/** Scans the frames of a hot log (CRC-checked) with progress; optionally looks for a witness after a bad stop. */
-function scanFrames(path: string, ctx: Ctx, visit: (f: FrameVisit) => unknown, opts: { witness: boolean }): HotScan {
+/**
+ * Scans the frames of a hot log (header checked, CRC-checked frames) with progress, reading past
+ * damage: each damaged region goes to `onDamage` once, as a range (see
+ * `scanFileFramesAcrossDamage`). For the event log empty frames are damage (zero fill; an
+ * archive is never empty); for the frame view they are frames.
+ */
+function scanFrames(
+  path: string,
+  ctx: Ctx,
+  visit: (f: FrameVisit) => unknown,
+  onDamage: (d: FrameDamage) => unknown,
+  events: boolean,
+): HotScan {
   const h = openHotLogFile(ctx.fs, path);
   const file = h.path;
   let frames = 0;
   try {
     const size = h.size();
+    if (size <= HOT_HEADER_LEN) {
+      return { file, size, stop: { reason: 'header_only', at: size }, frames: 0, stopped: false };
+    }
+    const head = new Uint8Array(HOT_HEADER_LEN);
+    readFully(h, head, 0, HOT_HEADER_LEN, 0);
+    checkHotHeader(head, size);
     ctx.progress.begin(`scanning ${label(file)}`, size);
     const f: FrameVisit = { ps: 0, pe: 0, offset: 0, bytes: new Uint8Array(0) };
-    const stop = scanHotLogFile(h, (ps, pe, offset, b) => {
-      frames++;
-      ctx.progress.update(offset);
-      f.ps = ps;
-      f.pe = pe;
-      f.offset = offset;
-      f.bytes = b;
-      return visit(f);
-    });
-    let witness: HotScan['witness'] = null;
-    if (
-      opts.witness &&
-      (stop.reason === 'torn_frame' || stop.reason === 'crc_mismatch' || stop.reason === 'short_trailer')
-    ) {
-      witness = findWitness(h, stop.at, size) ?? null;
-    }
-    return { file, size, stop, frames, witness };
+    let stop: HotScan['stop'] | undefined;
+    const r = scanFileFramesAcrossDamage(
+      h,
+      hotLayout,
+      (ps, pe, offset, b) => {
+        frames++;
+        ctx.progress.update(offset);
+        f.ps = ps;
+        f.pe = pe;
+        f.offset = offset;
+        f.bytes = b;
+        return visit(f);
+      },
+      (d) => {
+        stop ??= { reason: stopReason(d), at: d.at };
+        return onDamage(d);
+      },
+      { start: HOT_HEADER_LEN, end: size, emptyFramesAreDamage: events },
+    );
+    return { file, size, stop: stop ?? { reason: 'eof', at: size }, frames, stopped: r.reason === 'stopped' };
   } finally {
     ctx.progress.end();
     h.close();
   }
 }
 
+function stopReason(d: FrameDamage): string {
+  if (d.kind === 'empty_frames') return 'empty_frame';
+  if (d.kind === 'crc_mismatch') return 'crc_mismatch';
+  return d.stop.reason === 'torn' && d.stop.available < hotLayout.overhead ? 'short_trailer' : 'torn_frame';
+}
+
 function storedCrcAt(b: Uint8Array, pe: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(pe, true);
 }
 
-/** The problems a frame scan's stop implies (the same for both views of the file). */
-function stopProblems(s: HotScan, name: string): Problem[] {
-  const out: Problem[] = [];
-  const st = s.stop;
-  const file = name;
-  switch (st.reason) {
-    case 'eof':
-    case 'header_only':
-    case 'stopped':
-      break;
-    case 'short_trailer':
-      out.push({
-        code: HotCode.FRAME_TORN,
-        file,
-        offset: st.at,
-        message: `${st.available} stray bytes after the last frame (shorter than a frame's 8-byte envelope)`,
-      });
-      break;
-    case 'torn_frame':
-      out.push({
-        code: HotCode.FRAME_TORN,
-        file,
-        offset: st.at,
-        message: `frame needs ${st.needed} bytes, ${st.available} present: a torn tail`,
-      });
-      break;
-    case 'crc_mismatch':
-      out.push({
-        code: HotCode.FRAME_CRC,
-        file,
-        offset: st.at,
-        message: `stored CRC-32 ${hex8(st.stored)}, payload's ${hex8(st.computed)}; replay stops here`,
-      });
-      break;
+/** One damaged region of a hot log as a problem (a run of empty frames is one). */
+function damageProblem(d: FrameDamage, file: string): Problem {
+  const after =
+    d.resumeAt !== null
+      ? `; a valid frame follows at byte ${d.resumeAt}: the damage is not a torn tail, and the frames after it are not replayed by the original`
+      : d.searchGaveUp
+        ? '; valid frames may follow (the search for one gave up); they are not replayed'
+        : ', to the end of the log: no valid frame follows (a torn tail, as a crash leaves)';
+  const range = { file, offset: d.at, end: d.end };
+  if (d.kind === 'empty_frames') {
+    return {
+      code: HotCode.ARCHIVE_TOO_SHORT,
+      ...range,
+      message: `${d.end - d.at} bytes of empty frames (8 zero bytes each, as a zero-filled tail looks): no archive${after}`,
+    };
   }
-  if (s.witness !== null) {
-    out.push({
-      code: HotCode.CORRUPT_BEFORE_TAIL,
-      file,
-      offset: st.at,
-      message:
-        s.witness === 'budget'
-          ? 'the bad frame may be followed by valid frames (search budget exhausted); they are not replayed'
-          : `a valid frame follows at byte ${s.witness}: the frames after the bad one are not replayed`,
-    });
+  if (d.stop.reason === 'torn') {
+    const what =
+      d.stop.available < hotLayout.overhead
+        ? `${d.stop.available} stray bytes after the last frame (shorter than a frame's 8-byte envelope)`
+        : `frame needs ${d.stop.needed} bytes, ${d.stop.available} present`;
+    return { code: HotCode.FRAME_TORN, ...range, message: `${what}${after}` };
   }
-  return out;
+  const crc = d.stop.reason === 'crc_mismatch' ? d.stop : { stored: 0, computed: 0 };
+  return {
+    code: HotCode.FRAME_CRC,
+    ...range,
+    message: `stored CRC-32 ${hex8(crc.stored)}, payload's ${hex8(crc.computed)}; replay stops here${after}`,
+  };
 }
 
 function hex8(n: number): string {
@@ -156,6 +176,32 @@ function headerProblem(fs: Fs, file: string, size: number): Problem | null {
   }
 }
 
+/** An event whose archive does not decode, as a problem spanning its frame. */
+function undecodableProblem(ev: ReplayedEvent, file: string): Problem {
+  return {
+    ...problemOf(ev.error as LogspecError, file),
+    offset: ev.offset,
+    end: ev.offset + hotLayout.overhead + ev.archiveLen,
+  };
+}
+
+/** `payload_json` that is not JSON: the event is read, but the original's replay aborts at it. */
+function payloadProblem(ev: ReplayedEvent, file: string): Problem | null {
+  if (!ev.record) return null;
+  try {
+    parsePayload(ev.record);
+    return null;
+  } catch (e) {
+    if (!isLogspecError(e)) throw e;
+    return {
+      code: HotCode.PAYLOAD_JSON,
+      file,
+      offset: ev.offset + 4,
+      message: `payload_json of event #${ev.index} is not JSON (the original's replay aborts here)`,
+    };
+  }
+}
+
 // ---- hotlog (events) ------------------------------------------------------------------------
 
 interface EventStats {
@@ -180,38 +226,19 @@ function analyzeEvents(path: string, ctx: Ctx, strict: boolean) {
     kinds: new Map(),
     payloadJsonErrors: 0,
   };
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   const notes: string[] = [];
-  let name = '';
-  /** A run of empty frames (zero fill) is one problem, not thousands. */
-  let emptyRun: { from: number; n: number } | null = null;
-  const closeRun = () => {
-    if (!emptyRun) return;
-    problems.push({
-      code: HotCode.ARCHIVE_TOO_SHORT,
-      file: name,
-      offset: emptyRun.from,
-      message: `${count(emptyRun.n, 'empty frame')} (8 zero bytes each, as a zero-filled tail looks): no archive`,
-    });
-    emptyRun = null;
-  };
+  const name = basename(resolveHotLogPath(ctx.fs, path));
   let index = 0;
+  let header: Problem | null = null;
   const scan = scanFrames(
     path,
     ctx,
     (f) => {
-      name ||= basename(resolveHotLogPath(ctx.fs, path));
       const ev = replayedEvent(f.bytes, f.ps, f.pe, f.offset, index++, storedCrcAt(f.bytes, f.pe));
-      if (ev.archiveLen === 0) {
-        stats.emptyFrames++;
-        if (emptyRun) emptyRun.n++;
-        else emptyRun = { from: ev.offset, n: 1 };
-        return;
-      }
-      closeRun();
       if (!ev.record) {
         stats.undecodable++;
-        problems.push(problemOf(ev.error as LogspecError, name));
+        problems.add(undecodableProblem(ev, name));
         return;
       }
       const r = ev.record;
@@ -220,17 +247,10 @@ function analyzeEvents(path: string, ctx: Ctx, strict: boolean) {
       stats.seq.add(r.seq);
       stats.ts.add(r.tsMs);
       stats.kinds.set(r.kind, (stats.kinds.get(r.kind) ?? 0) + 1);
-      try {
-        parsePayload(r);
-      } catch (e) {
-        if (!isLogspecError(e)) throw e;
+      const bad = payloadProblem(ev, name);
+      if (bad) {
         stats.payloadJsonErrors++;
-        problems.push({
-          code: HotCode.PAYLOAD_JSON,
-          file: name,
-          offset: ev.offset + 4,
-          message: `payload_json of event #${ev.index} is not JSON (the original's replay aborts here)`,
-        });
+        problems.add(bad);
       }
       if (strict) {
         try {
@@ -241,13 +261,14 @@ function analyzeEvents(path: string, ctx: Ctx, strict: boolean) {
         }
       }
     },
-    { witness: true },
+    (d) => {
+      if (d.kind === 'empty_frames') stats.emptyFrames += Math.floor((d.end - d.at) / hotLayout.overhead);
+      problems.add(damageProblem(d, name));
+    },
+    true,
   );
-  closeRun();
-  name ||= basename(scan.file);
-  const header = headerProblem(ctx.fs, scan.file, scan.size);
-  if (header) problems.unshift(header);
-  problems.push(...stopProblems(scan, name));
+  header = headerProblem(ctx.fs, scan.file, scan.size);
+  if (header) problems.items.unshift(header);
   notes.push(...headerOnlyNote(scan));
   return { scan, stats, problems, notes };
 }
@@ -306,10 +327,11 @@ class HotFollower implements Follower {
   constructor(
     private readonly path: string,
     private readonly ctx: Ctx,
-    private readonly item: (f: FrameVisit, index: number) => DumpItem,
+    /** The frame as a record to print, or as the damage it is (an archive that does not decode). */
+    private readonly item: (f: FrameVisit, index: number) => DumpItem | Problem,
   ) {}
 
-  poll(emit: (item: DumpItem) => void): void {
+  poll(emit: (item: DumpItem) => void, damage: DamageSink): void {
     const h = openHotLogFile(this.ctx.fs, this.path);
     try {
       const size = h.size();
@@ -334,7 +356,9 @@ class HotFollower implements Follower {
           f.pe = pe;
           f.offset = offset;
           f.bytes = b;
-          emit(this.item(f, this.index++));
+          const it = this.item(f, this.index++);
+          if ('code' in it) damage(it);
+          else emit(it);
         },
         { start: this.pos, end: size },
       );
@@ -385,6 +409,7 @@ export const hotlog: FormatAdapter = {
     const { scan, stats, problems, notes } = analyzeEvents(path, ctx, false);
     const kinds = Object.fromEntries([...stats.kinds].sort());
     return {
+      ok: problems.total === 0,
       json: {
         format: 'hotlog',
         path,
@@ -400,7 +425,7 @@ export const hotlog: FormatAdapter = {
         kinds,
         stop: { reason: scan.stop.reason, at: String(scan.stop.at) },
         notes,
-        health: healthJson(problems),
+        health: healthJson(problems.items, problems.unlisted),
       },
       lines: kv([
         ['format', 'hotlog (kaizen hot event log, rkyv 0.8 HotEventRecord frames)'],
@@ -422,18 +447,37 @@ export const hotlog: FormatAdapter = {
         ],
         ['replay stops', `${scan.stop.reason} at byte ${scan.stop.at}`],
         ...notes.map((n) => ['note', n] as const),
-        ['health', healthLine(problems)],
+        ['health', healthLine(problems.items, problems.unlisted)],
       ]),
     };
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
+    const file = basename(resolveHotLogPath(ctx.fs, path));
     let index = 0;
     scanFrames(
       path,
       ctx,
-      (f) => visit(eventItem(replayedEvent(f.bytes, f.ps, f.pe, f.offset, index++, storedCrcAt(f.bytes, f.pe)))),
-      { witness: false },
+      (f) => {
+        const ev = replayedEvent(f.bytes, f.ps, f.pe, f.offset, index++, storedCrcAt(f.bytes, f.pe));
+        // An event whose archive does not decode is left out and named (README: dump).
+        if (!ev.record) {
+          damage(undecodableProblem(ev, file));
+          return undefined;
+        }
+        const go = visit(eventItem(ev));
+        // Printed, but damage all the same: the original's replay aborts at it.
+        const bad = payloadProblem(ev, file);
+        if (bad) damage(bad);
+        return go === false ? false : undefined;
+      },
+      (d) => {
+        // Replay stops at the damage, as the original's does (its extent and the valid frame
+        // after it are named; 'logspec verify' reads on).
+        damage(damageProblem(d, file));
+        return false;
+      },
+      true,
     );
   },
 
@@ -443,12 +487,13 @@ export const hotlog: FormatAdapter = {
       checks: [
         'header (magic OHNEZIAK, version 1)',
         'every frame: length and CRC-32',
-        'after a bad frame: whether valid frames follow (torn tail or corruption)',
+        'after a bad frame: whether valid frames follow (torn tail or corruption), and the frames after it',
         'every archive: rkyv 0.8 validation of HotEventRecord',
         'every payload_json: JSON',
         'strict: canonical archive bytes (reported as notes)',
       ],
-      problems,
+      problems: problems.items,
+      unlisted: problems.unlisted,
       notes,
     };
   },
@@ -474,9 +519,11 @@ export const hotlog: FormatAdapter = {
   },
 
   follow(path, ctx) {
-    return new HotFollower(path, ctx, (f, index) =>
-      eventItem(replayedEvent(f.bytes, f.ps, f.pe, f.offset, index, storedCrcAt(f.bytes, f.pe))),
-    );
+    const file = basename(resolveHotLogPath(ctx.fs, path));
+    return new HotFollower(path, ctx, (f, index) => {
+      const ev = replayedEvent(f.bytes, f.ps, f.pe, f.offset, index, storedCrcAt(f.bytes, f.pe));
+      return ev.record ? eventItem(ev) : undecodableProblem(ev, file);
+    });
   },
 };
 
@@ -497,21 +544,38 @@ const NO_STOP: HotStop = { reason: 'eof', at: 0 };
 function analyzeFrames(path: string, ctx: Ctx) {
   const sizes = new BigRange();
   let payloadBytes = 0;
+  /** Runs of empty frames: valid frames here, but what zero fill reads as (a note, per run). */
+  let emptyRun: { from: number; n: number } | null = null;
+  const emptyRuns: { from: number; n: number }[] = [];
+  const problems = new ProblemList();
+  const name = basename(resolveHotLogPath(ctx.fs, path));
   const scan = scanFrames(
     path,
     ctx,
     (f) => {
-      sizes.add(BigInt(f.pe - f.ps));
-      payloadBytes += f.pe - f.ps;
+      const len = f.pe - f.ps;
+      if (len === 0) {
+        if (emptyRun && emptyRun.from + emptyRun.n * hotLayout.overhead === f.offset) emptyRun.n++;
+        else {
+          emptyRun = { from: f.offset, n: 1 };
+          if (emptyRuns.length < 20) emptyRuns.push(emptyRun);
+        }
+      }
+      sizes.add(BigInt(len));
+      payloadBytes += len;
     },
-    { witness: true },
+    (d) => problems.add(damageProblem(d, name)),
+    false,
   );
-  const name = basename(scan.file);
-  const problems: Problem[] = [];
   const header = headerProblem(ctx.fs, scan.file, scan.size);
-  if (header) problems.push(header);
-  problems.push(...stopProblems(scan, name));
-  return { scan, sizes, payloadBytes, problems, notes: headerOnlyNote(scan) };
+  if (header) problems.items.unshift(header);
+  const notes = headerOnlyNote(scan);
+  for (const r of emptyRuns) {
+    notes.push(
+      `${count(r.n, 'empty frame')} at bytes [${r.from}, ${r.from + r.n * hotLayout.overhead}) (valid frames, but what zero fill reads as)`,
+    );
+  }
+  return { scan, sizes, payloadBytes, problems, notes };
 }
 
 export const hotframe: FormatAdapter = {
@@ -520,6 +584,7 @@ export const hotframe: FormatAdapter = {
   inspect(path, ctx): Summary {
     const { scan, sizes, payloadBytes, problems, notes } = analyzeFrames(path, ctx);
     return {
+      ok: problems.total === 0,
       json: {
         format: 'hotframe',
         path,
@@ -530,7 +595,7 @@ export const hotframe: FormatAdapter = {
         payload_len: sizes.json(),
         stop: { reason: scan.stop.reason, at: String(scan.stop.at) },
         notes,
-        health: healthJson(problems),
+        health: healthJson(problems.items, problems.unlisted),
       },
       lines: kv([
         ['format', 'hotframe (kaizen hot log frames, payloads opaque)'],
@@ -540,14 +605,24 @@ export const hotframe: FormatAdapter = {
         ['payload bytes', `${payloadBytes} (per frame ${sizes.text()})`],
         ['replay stops', `${scan.stop.reason} at byte ${scan.stop.at}`],
         ...notes.map((n) => ['note', n] as const),
-        ['health', healthLine(problems)],
+        ['health', healthLine(problems.items, problems.unlisted)],
       ]),
     };
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
+    const file = basename(resolveHotLogPath(ctx.fs, path));
     let index = 0;
-    scanFrames(path, ctx, (f) => visit(frameItem(f, index++, NO_STOP)), { witness: false });
+    scanFrames(
+      path,
+      ctx,
+      (f) => (visit(frameItem(f, index++, NO_STOP)) === false ? false : undefined),
+      (d) => {
+        damage(damageProblem(d, file));
+        return false;
+      },
+      false,
+    );
   },
 
   verify(path, ctx): VerifyResult {
@@ -556,9 +631,10 @@ export const hotframe: FormatAdapter = {
       checks: [
         'header (magic OHNEZIAK, version 1)',
         'every frame: length and CRC-32',
-        'after a bad frame: whether valid frames follow (torn tail or corruption)',
+        'after a bad frame: whether valid frames follow (torn tail or corruption), and the frames after it',
       ],
-      problems,
+      problems: problems.items,
+      unlisted: problems.unlisted,
       notes,
     };
   },

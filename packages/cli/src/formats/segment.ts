@@ -1,5 +1,5 @@
 import { basename, dirname, type Fs, isLogspecError, joinPath, type LogspecError, readFully } from '@logspec/core';
-import { scanFileFrames, segmentLayout } from '@logspec/frame';
+import { type FrameDamage, scanFileFrames, scanFileFramesAcrossDamage, segmentLayout } from '@logspec/frame';
 import {
   decodeMessageAt,
   FRAME_HEADER_SIZE,
@@ -26,8 +26,18 @@ import { Partition, Segment } from '@logspec/segment-index/store';
 import { CliCode, UsageError } from '../errors.js';
 import { hexPreview } from '../hex.js';
 import { BigRange, bytes, count, isoFromMs, kv, short } from '../text.js';
-import { healthJson, healthLine, label, problemOf } from './common.js';
-import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import { healthJson, healthLine, label, ProblemList, problemOf } from './common.js';
+import type {
+  Ctx,
+  DamageSink,
+  DumpItem,
+  Follower,
+  FormatAdapter,
+  Problem,
+  RepairPlan,
+  Summary,
+  VerifyResult,
+} from './types.js';
 
 /**
  * rivven's segment log through `@logspec/segment-index`: a partition directory of
@@ -82,20 +92,55 @@ interface FrameVisit {
   strictError: LogspecError | null;
 }
 
-/** Walks every CRC-valid frame of one segment log, decoding its message; returns how the scan stopped. */
+/** One damaged region of a segment log as a problem (a run of empty frames is one). */
+function damageProblem(d: FrameDamage, file: string): Problem {
+  const after =
+    d.resumeAt !== null
+      ? `; a valid frame follows at byte ${d.resumeAt}, and reading goes on there (the original's reader stops at the damage)`
+      : d.searchGaveUp
+        ? '; valid frames may follow (the search for one gave up)'
+        : ', to the end of the log: no valid frame follows (a torn tail, as a crash leaves)';
+  const range = { file, offset: d.at, end: d.end };
+  if (d.kind === 'empty_frames') {
+    const n = Math.floor((d.end - d.at) / FRAME_HEADER_SIZE);
+    return {
+      code: SegCode.UNEXPECTED_END,
+      ...range,
+      message: `${d.end - d.at} bytes of empty frames (8 zero bytes each, ${count(n, 'frame')}: zero fill, as a crash leaves)${after}`,
+    };
+  }
+  if (d.stop.reason === 'torn') {
+    return {
+      code: SegCode.TORN_FRAME,
+      ...range,
+      message: `frame needs ${d.stop.needed} bytes, ${d.stop.available} present${after}`,
+    };
+  }
+  const crc = d.stop.reason === 'crc_mismatch' ? d.stop : { stored: 0, computed: 0 };
+  return {
+    code: SegCode.CRC_MISMATCH,
+    ...range,
+    message: `stored CRC-32 ${crc.stored.toString(16).padStart(8, '0')}, payload's ${crc.computed.toString(16).padStart(8, '0')}${after}`,
+  };
+}
+
+/**
+ * Walks every CRC-valid frame of one segment log, decoding its message, and every damaged
+ * region between them (each once, as a range; reading goes on at the next valid frame).
+ */
 function walkSegment(
   fs: Fs,
   seg: SegRef,
   ctx: Ctx,
   visit: (f: FrameVisit) => unknown,
-  start = 0,
+  onDamage: (d: FrameDamage) => unknown,
   strict = false,
-): { size: number; stop: ReturnType<typeof scanFileFrames> } {
+): { size: number; stopped: boolean } {
   const h = fs.open(seg.log);
   try {
     const size = h.size();
     const f: FrameVisit = { at: 0, size: 0, message: null, error: null, strictError: null };
-    const stop = scanFileFrames(
+    const r = scanFileFramesAcrossDamage(
       h,
       segmentLayout,
       (ps, pe, at, b) => {
@@ -121,12 +166,17 @@ function walkSegment(
         }
         return visit(f);
       },
-      { start, end: size },
+      onDamage,
+      { end: size },
     );
-    return { size, stop };
+    return { size, stopped: r.reason === 'stopped' };
   } finally {
     h.close();
   }
+}
+
+function undecodable(f: FrameVisit, file: string): Problem {
+  return { ...problemOf(f.error as LogspecError, file), offset: f.at, end: f.at + f.size };
 }
 
 function readIndex(fs: Fs, seg: SegRef, suffix = 'index'): Uint8Array | null {
@@ -152,13 +202,15 @@ interface SegStats {
 
 function analyze(path: string, ctx: Ctx, strict: boolean) {
   const { segs, partition, dir } = segmentsOf(ctx.fs, path);
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   const notes: string[] = [];
   const offsets = new BigRange();
   const times = new BigRange();
   const per: SegStats[] = [];
   let messages = 0;
-  let undecodable = 0;
+  let undecodableFrames = 0;
+  /** Damaged regions that valid frames follow. */
+  let afterDamage = 0;
   const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
   ctx.progress.begin(`scanning ${label(path)}`, total);
   let done = 0;
@@ -166,7 +218,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
     segs.forEach((seg, i) => {
       ctx.progress.setBase(done);
       if (!ctx.fs.exists(seg.log)) {
-        problems.push({
+        problems.add({
           code: SegCode.NOT_FOUND,
           file: seg.name,
           offset: null,
@@ -198,39 +250,23 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
       const expected: { rel: bigint; pos: number }[] = [];
       let lastIndexed = 0;
       let lastOffset: bigint | null = null;
-      let emptyRun: { from: number; n: number } | null = null;
       let disorder = 0;
-      const closeRun = () => {
-        if (!emptyRun) return;
-        problems.push({
-          code: SegCode.UNEXPECTED_END,
-          file: seg.name,
-          offset: emptyRun.from,
-          message: `${count(emptyRun.n, 'empty frame')} (8 zero bytes each, as a zero-filled tail looks)`,
-        });
-        emptyRun = null;
-      };
-      const { size, stop } = walkSegment(
+      /** The 4 KiB rule is checked over the frames before the first damage (the log as the original wrote it). */
+      let damaged = false;
+      const { size } = walkSegment(
         ctx.fs,
         seg,
         ctx,
         (f) => {
           const m = f.message;
-          // An empty frame (8 zero bytes) is tail damage, not a frame an entry may point at.
-          if (f.size > FRAME_HEADER_SIZE) for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
-          if (f.at === 0 || f.at - lastIndexed >= INDEX_INTERVAL_BYTES) {
+          for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
+          if (!damaged && (f.at === 0 || f.at - lastIndexed >= INDEX_INTERVAL_BYTES)) {
             lastIndexed = f.at;
             expected.push({ rel: m ? m.offset - seg.base : -1n, pos: f.at });
           }
-          if (f.size === FRAME_HEADER_SIZE) {
-            if (emptyRun) emptyRun.n++;
-            else emptyRun = { from: f.at, n: 1 };
-            return;
-          }
-          closeRun();
           if (!m) {
-            undecodable++;
-            problems.push(problemOf(f.error as LogspecError, seg.name));
+            undecodableFrames++;
+            problems.add(undecodable(f, seg.name));
             return;
           }
           messages++;
@@ -239,10 +275,11 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
           offsets.add(m.offset);
           times.add(timestampMillis(m.timestamp));
           if (m.offset < seg.base) {
-            problems.push({
+            problems.add({
               code: SegCode.OFFSET_BELOW_BASE,
               file: seg.name,
               offset: f.at,
+              end: f.at + f.size,
               message: `message offset ${m.offset} is below the segment's base ${seg.base}: reads never return it`,
             });
           } else if (lastOffset !== null && m.offset <= lastOffset) disorder++;
@@ -259,10 +296,13 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
           }
           return undefined;
         },
-        0,
+        (d) => {
+          damaged = true;
+          if (d.resumeAt !== null) afterDamage += 1;
+          problems.add(damageProblem(d, seg.name));
+        },
         strict,
       );
-      closeRun();
       done += size;
       st.size = size;
       if (disorder > 0) {
@@ -270,27 +310,12 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
           `${seg.name}: ${count(disorder, 'message')} whose offset is not above the previous one (the original accepts that; logspec never writes it)`,
         );
       }
-      if (stop.reason === 'torn') {
-        problems.push({
-          code: SegCode.TORN_FRAME,
-          file: seg.name,
-          offset: stop.offset,
-          message: `frame needs ${stop.needed} bytes, ${stop.available} present: a torn tail (readers stop here)`,
-        });
-      } else if (stop.reason === 'crc_mismatch') {
-        problems.push({
-          code: SegCode.CRC_MISMATCH,
-          file: seg.name,
-          offset: stop.offset,
-          message: `stored CRC-32 ${stop.stored.toString(16).padStart(8, '0')}, payload's ${stop.computed.toString(16).padStart(8, '0')}: the rest of the log (${size - stop.offset} bytes) is not read`,
-        });
-      }
       if (idx === null) {
         if (size > 0) notes.push(`${seg.name}: no .index file (readers scan from the start; repair rebuilds it)`);
       } else {
         const indexName = segmentFileName(seg.base, 'index');
         const report = (p: IndexProblem, file: string) =>
-          problems.push({ code: p.code, file, offset: p.offset, message: p.message });
+          problems.add({ code: p.code, file, offset: p.offset, message: p.message });
         const torn = indexTornTail(idx.length);
         if (torn) report(torn, indexName);
         st.indexEntries = entries.length;
@@ -334,7 +359,12 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
       .filter((n) => splitExtension(n).extension === 'log' && !/^[0-9]{20}\.log$/.test(n));
     if (stray.length) notes.push(`names ending in .log that are not {base:020}.log: ${stray.join(', ')}`);
   }
-  return { segs: per, partition, offsets, times, messages, undecodable, problems, notes };
+  if (afterDamage > 0) {
+    notes.push(
+      `${count(afterDamage, 'damaged region')} with valid frames after ${afterDamage === 1 ? 'it' : 'them'}: the frames after the damage are counted here, the original's reader stops at it; 'logspec repair' keeps them (--force cuts them into the quarantine)`,
+    );
+  }
+  return { segs: per, partition, offsets, times, messages, undecodable: undecodableFrames, problems, notes };
 }
 
 function messageText(m: Message, file: string, at: number): string {
@@ -361,27 +391,46 @@ class SegmentFollower implements Follower {
     private readonly ctx: Ctx,
   ) {}
 
-  poll(emit: (item: DumpItem) => void): void {
+  poll(emit: (item: DumpItem) => void, damage: DamageSink): void {
     const { segs } = segmentsOf(this.ctx.fs, this.path);
     const newest = [...this.next.keys()].reduce<bigint | null>((a, b) => (a === null || b > a ? b : a), null);
     for (const seg of segs) {
       if (newest !== null && seg.base < newest) continue;
       if (!this.ctx.fs.exists(seg.log)) continue;
       let pos = this.next.get(seg.base) ?? 0;
-      walkSegment(
-        this.ctx.fs,
-        seg,
-        this.ctx,
-        (f) => {
-          if (f.message) emit(messageItem(f.message, seg.name, f.at));
-          else
-            this.ctx.io.stderr(
-              `logspec: warning: ${seg.name} frame at byte ${f.at} does not decode (${f.error?.code})\n`,
-            );
-          pos = f.at + f.size;
-        },
-        pos,
-      );
+      // From where the last poll ended up to the first frame that is not whole yet: a torn or
+      // CRC-bad frame at the end is most likely still being written, and is read again next time.
+      const h = this.ctx.fs.open(seg.log);
+      try {
+        scanFileFrames(
+          h,
+          segmentLayout,
+          (ps, pe, at, b) => {
+            pos = at + FRAME_HEADER_SIZE + (pe - ps);
+            if (pe === ps) {
+              damage({
+                code: SegCode.UNEXPECTED_END,
+                file: seg.name,
+                offset: at,
+                end: pos,
+                message: 'an empty frame (zero fill)',
+              });
+              return undefined;
+            }
+            try {
+              const m = decodeMessageAt(b, ps, pe, { baseOffset: at + FRAME_HEADER_SIZE, copy: true }).message;
+              emit(messageItem(m, seg.name, at));
+            } catch (e) {
+              if (!isLogspecError(e)) throw e;
+              damage({ ...problemOf(e, seg.name), offset: at, end: pos });
+            }
+            return undefined;
+          },
+          { start: pos },
+        );
+      } finally {
+        h.close();
+      }
       this.next.set(seg.base, pos);
     }
   }
@@ -394,6 +443,7 @@ export const segment: FormatAdapter = {
     const a = analyze(path, ctx, false);
     const size = a.segs.reduce((n, s) => n + s.size, 0);
     return {
+      ok: a.problems.total === 0,
       json: {
         format: 'segment',
         path,
@@ -412,7 +462,7 @@ export const segment: FormatAdapter = {
         offsets: a.offsets.json(),
         timestamp_millis: a.times.json(),
         notes: a.notes,
-        health: healthJson(a.problems),
+        health: healthJson(a.problems.items, a.problems.unlisted),
       },
       lines: kv([
         ['format', `segment (rivven segment log${a.partition ? ', a partition' : ', one segment'})`],
@@ -428,39 +478,43 @@ export const segment: FormatAdapter = {
         ['offsets', a.offsets.text()],
         ['time', a.times.text(isoFromMs)],
         ...a.notes.map((n) => ['note', n] as const),
-        ['health', healthLine(a.problems)],
+        ['health', healthLine(a.problems.items, a.problems.unlisted)],
       ]),
     };
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
     const { segs } = segmentsOf(ctx.fs, path);
     const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
     ctx.progress.begin(`scanning ${label(path)}`, total);
     let done = 0;
-    let stop = false;
+    let stopped = false;
     try {
       for (const seg of segs) {
-        if (stop) break;
         if (!ctx.fs.exists(seg.log)) continue;
         ctx.progress.setBase(done);
-        const r = walkSegment(ctx.fs, seg, ctx, (f) => {
-          if (!f.message) {
-            ctx.io.stderr(`logspec: warning: ${seg.name} frame at byte ${f.at} does not decode (${f.error?.code})\n`);
-            return undefined;
-          }
-          if (visit(messageItem(f.message, seg.name, f.at)) === false) {
-            stop = true;
+        const r = walkSegment(
+          ctx.fs,
+          seg,
+          ctx,
+          (f) => {
+            if (!f.message) {
+              damage(undecodable(f, seg.name));
+              return undefined;
+            }
+            if (visit(messageItem(f.message, seg.name, f.at)) !== false) return undefined;
+            stopped = true;
             return false;
-          }
-          return undefined;
-        });
+          },
+          (d) => {
+            // Reading stops at the damage, as the original's reader does (its extent and the
+            // valid frame after it are named; 'logspec verify' reads on).
+            damage(damageProblem(d, seg.name));
+            return false;
+          },
+        );
         done += r.size;
-        if (r.stop.reason === 'torn' || r.stop.reason === 'crc_mismatch') {
-          ctx.io.stderr(
-            `logspec: warning: ${seg.name}: ${r.stop.reason} at byte ${r.stop.offset}; the rest of this segment is not read\n`,
-          );
-        }
+        if (stopped) break;
       }
     } finally {
       ctx.progress.end();
@@ -478,7 +532,8 @@ export const segment: FormatAdapter = {
         '.timeindex (logspec): whole entries, entry CRCs, paired with .index, maxima not decreasing',
         'strict: canonical message bytes (reported as notes)',
       ],
-      problems: a.problems,
+      problems: a.problems.items,
+      unlisted: a.problems.unlisted,
       notes: a.notes,
     };
   },
@@ -493,9 +548,15 @@ export const segment: FormatAdapter = {
       return {
         base: dirname(dir),
         entries: [name],
-        run(fs, base) {
+        run(fs, base, opts) {
           // Every segment is checked and repaired, sealed ones too (a bad index entry anywhere).
-          const p = Partition.open(fs, joinPath(base, name), { timeIndex, create: false, recoverSealed: true });
+          // Without --force a tail is cut only when no valid frame follows it (SEG-S-010).
+          const p = Partition.open(fs, joinPath(base, name), {
+            timeIndex,
+            create: false,
+            recoverSealed: true,
+            tail: opts.force ? 'truncate' : 'torn-only',
+          });
           try {
             return p.recoveries.flatMap((r) => recoveryLines(r.recovery, segmentFileName(r.baseOffset)));
           } finally {
@@ -509,8 +570,12 @@ export const segment: FormatAdapter = {
     return {
       base: seg.dir,
       entries: [basename(seg.log), ...names.slice(1)],
-      run(fs, base) {
-        const s = Segment.open(fs, base, seg.base, { timeIndex: hasTimeIndex(seg.dir, seg.base), create: false });
+      run(fs, base, opts) {
+        const s = Segment.open(fs, base, seg.base, {
+          timeIndex: hasTimeIndex(seg.dir, seg.base),
+          create: false,
+          tail: opts.force ? 'truncate' : 'torn-only',
+        });
         try {
           return recoveryLines(s.recovery, seg.name);
         } finally {

@@ -4,13 +4,13 @@ import {
   encodeRecord,
   type FileEnd,
   HEADER_SIZE,
+  RESYNC_LIMIT,
   recordTypeName,
   type SkippedRecord,
   type SkipReason,
   skipMessage,
   TraceRecovery,
   toCanonicalEntry,
-  toCanonicalSkipped,
   traceIdHex,
   WalCode,
   type WalRecord,
@@ -25,8 +25,18 @@ import {
   walFileName,
 } from '@logspec/wal/store';
 import { BigRange, bytes, count, isoFromNs, kv, short } from '../text.js';
-import { healthJson, healthLine } from './common.js';
-import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import { healthJson, healthLine, ProblemList } from './common.js';
+import type {
+  Ctx,
+  DamageSink,
+  DumpItem,
+  Follower,
+  FormatAdapter,
+  Problem,
+  RepairPlan,
+  Summary,
+  VerifyResult,
+} from './types.js';
 
 /** xerv's workflow WAL (a directory of `wal_{seq:016x}.log`, or one file) through `@logspec/wal`. */
 
@@ -98,15 +108,25 @@ function walk(
   }
 }
 
+/** What follows a corrupt end, in words: a valid record found after it, or why none is known. */
+function afterDamage(end: FileEnd & { kind: 'corrupt' }): string {
+  if (end.resyncAt !== null) return `a valid record follows at byte ${end.resyncAt}`;
+  if (end.bytes > RESYNC_LIMIT) {
+    return `no valid record in the first ${RESYNC_LIMIT >> 20} MiB after it, and the other ${end.bytes - RESYNC_LIMIT} bytes were not searched: valid records may follow`;
+  }
+  return 'the search for a valid record after it gave up (its checksum budget spent): valid records may follow';
+}
+
 function endProblem(file: string, end: FileEnd, newest: boolean): Problem | null {
   if (end.kind === 'clean') return null;
   const where = newest && end.kind === 'torn' ? 'torn tail of the newest file (an interrupted append)' : end.kind;
+  const range = { offset: end.offset, end: end.offset + end.bytes };
   if (end.kind === 'corrupt') {
     return {
       code: WalCode.CORRUPTION,
       file,
-      offset: end.offset,
-      message: `${end.cause === 'bad_length' ? `length ${end.length} cannot be a record` : `a record of ${end.length} bytes runs past the end`}; valid records follow${end.resyncAt === null ? '' : ` (one at byte ${end.resyncAt})`}: the rest of the file (${end.bytes} bytes) is not read`,
+      ...range,
+      message: `${end.cause === 'bad_length' ? `length ${end.length} cannot be a record` : `a record of ${end.length} bytes runs past the end`}; ${afterDamage(end)}; the rest of the file (${end.bytes} bytes) is not read`,
     };
   }
   const code = end.cause === 'bad_length' ? WalCode.BAD_LENGTH : WalCode.RECORD_TRUNCATED;
@@ -114,16 +134,26 @@ function endProblem(file: string, end: FileEnd, newest: boolean): Problem | null
     end.cause === 'stray_bytes'
       ? `${end.bytes} stray bytes (shorter than a length field)`
       : end.cause === 'bad_length'
-        ? `length ${end.length} below the 29-byte header (${end.bytes} bytes to the end)`
+        ? `length ${end.length} below the 29-byte header (${end.bytes} bytes to the end, no valid record among them)`
         : `a record of ${end.length} bytes cut short (${end.bytes} bytes present)`;
-  return { code, file, offset: end.offset, message: `${where}: ${what}` };
+  return { code, file, ...range, message: `${where}: ${what}` };
+}
+
+function skipProblem(s: SkippedRecord): Problem {
+  return {
+    code: SKIP_CODE[s.reason],
+    file: s.file,
+    offset: s.offset,
+    end: s.offset + s.totalLen,
+    message: `record of ${s.totalLen} bytes skipped: ${skipMessage(s.reason, s.storedCrc, s.computedCrc)}`,
+  };
 }
 
 function analyze(path: string, ctx: Ctx, strict: boolean) {
   const recovery = new TraceRecovery();
   const ts = new BigRange();
   const types = new Map<string, number>();
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   const notes: string[] = [];
   let records = 0;
   let skipped = 0;
@@ -141,12 +171,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
     },
     (s) => {
       skipped++;
-      problems.push({
-        code: SKIP_CODE[s.reason],
-        file: s.file,
-        offset: s.offset,
-        message: `record of ${s.totalLen} bytes skipped: ${skipMessage(s.reason, s.storedCrc, s.computedCrc)}`,
-      });
+      problems.add(skipProblem(s));
     },
   );
   if (strict) {
@@ -158,7 +183,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
   }
   report.files.forEach((f, i) => {
     const p = endProblem(f.file, f.end, i === report.files.length - 1);
-    if (p) problems.push(p);
+    if (p) problems.add(p);
   });
   if (recovery.orphanRecords > 0) {
     notes.push(
@@ -245,7 +270,8 @@ class WalFollower implements Follower {
     this.seqOf = (file) => (isDir ? (parseWalFileName(file) ?? 0n) : (parseWalFileName(basename(path)) ?? 0n));
   }
 
-  poll(emit: (item: DumpItem) => void): void {
+  poll(emit: (item: DumpItem) => void, damage: DamageSink): void {
+    // A torn end is most likely a record being written: the next poll reads it again.
     walk(
       this.path,
       this.ctx,
@@ -255,7 +281,7 @@ class WalFollower implements Follower {
         return undefined;
       },
       (s) => {
-        this.ctx.io.stderr(`logspec: warning: ${s.file} record at byte ${s.offset} skipped (${s.reason})\n`);
+        damage(skipProblem(s));
         this.from = { fileSequence: this.seqOf(s.file), offset: s.offset + s.totalLen };
       },
       this.from,
@@ -319,6 +345,7 @@ export const wal: FormatAdapter = {
     const size = report.files.reduce((n, f) => n + f.size, 0);
     const typeCounts = Object.fromEntries([...types].sort());
     return {
+      ok: problems.total === 0,
       json: {
         format: 'wal',
         path,
@@ -335,7 +362,7 @@ export const wal: FormatAdapter = {
         traces: { incomplete: recovery.incomplete.size, finished: recovery.finished.size },
         timestamp_ns: ts.json(),
         notes,
-        health: healthJson(problems),
+        health: healthJson(problems.items, problems.unlisted),
       },
       lines: kv([
         ['format', 'wal (xerv workflow write-ahead log)'],
@@ -352,22 +379,29 @@ export const wal: FormatAdapter = {
         ['traces', `${recovery.incomplete.size} incomplete, ${recovery.finished.size} finished`],
         ['time', ts.text(isoFromNs)],
         ...notes.map((n) => ['note', n] as const),
-        ['health', healthLine(problems)],
+        ['health', healthLine(problems.items, problems.unlisted)],
       ]),
     };
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
     let index = 0;
-    walk(
+    let stopped = false;
+    const report = walk(
       path,
       ctx,
-      (v) => visit(recordItem(index++, v)),
-      (s) =>
-        ctx.io.stderr(
-          `logspec: warning: ${s.file} record at byte ${s.offset} skipped (${toCanonicalSkipped(s).message})\n`,
-        ),
+      (v) => {
+        const r = visit(recordItem(index++, v));
+        if (r === false) stopped = true;
+        return r;
+      },
+      (s) => damage(skipProblem(s)),
     );
+    if (stopped) return;
+    report.files.forEach((f, i) => {
+      const p = endProblem(f.file, f.end, i === report.files.length - 1);
+      if (p) damage(p);
+    });
   },
 
   verify(path, ctx): VerifyResult {
@@ -379,7 +413,8 @@ export const wal: FormatAdapter = {
         'strict: CRC before type, no bytes after the payload (reported as notes)',
         'trace fold: records of traces that never started (reported as notes)',
       ],
-      problems,
+      problems: problems.items,
+      unlisted: problems.unlisted,
       notes,
     };
   },

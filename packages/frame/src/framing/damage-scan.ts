@@ -54,14 +54,15 @@ export interface DamageScanResult {
 
 /**
  * Visits every complete, CRC-valid frame of `[start, end)` in order, as `scanFileFrames` does,
- * and calls `onDamage` once per damaged region between them. The visitor returning false stops
- * the scan. Offsets are file positions.
+ * and calls `onDamage` once per damaged region between them. The visitor or `onDamage`
+ * returning false stops the scan (a reader that stops at damage, as the originals' do, still
+ * learns the damage's extent and whether valid frames follow). Offsets are file positions.
  */
 export function scanFileFramesAcrossDamage(
   handle: FileHandle,
   layout: FrameLayout,
   visit: FrameVisitor,
-  onDamage: (d: FrameDamage) => void,
+  onDamage: (d: FrameDamage) => unknown,
   opts: DamageScanOptions = {},
 ): DamageScanResult {
   let pos = opts.start ?? 0;
@@ -96,7 +97,7 @@ export function scanFileFramesAcrossDamage(
     budget -= w.work;
     const resumeAt = w.at ?? null;
     regions++;
-    onDamage({
+    const go = onDamage({
       at,
       end: resumeAt ?? end,
       kind,
@@ -104,6 +105,7 @@ export function scanFileFramesAcrossDamage(
       resumeAt,
       searchGaveUp: w.gaveUp,
     });
+    if (go === false) return { reason: 'stopped', offset: at, regions };
     if (resumeAt === null) return { reason: 'end', offset: end, regions };
     pos = resumeAt;
   }
