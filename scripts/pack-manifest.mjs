@@ -59,7 +59,8 @@ for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies',
 
 // Every exported file must have been built (`pnpm build`), or the tarball would be broken.
 const missing = [];
-const targets = (v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(targets) : []);
+const targets = (v) =>
+  typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(targets) : [];
 for (const t of [...targets(pkg.exports), ...targets(pkg.bin), pkg.main, pkg.types].filter(Boolean)) {
   if (!existsSync(t)) missing.push(t);
 }
