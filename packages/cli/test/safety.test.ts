@@ -75,12 +75,15 @@ describe('symbolic links: nothing is changed through one, and no walk follows on
     symlinkSync('.', join(root, 'segments', 'a'));
     symlinkSync('.', join(root, 'segments', 'b'));
     const before = treeHash(join(root, 'index'));
-    expect(run(bin, ['inspect', root]).code).toBe(0);
-    expect(run(bin, ['verify', root]).code).toBe(0);
+    // The issue: this ran past 60 s (following a → a/b → a/b/a …) and left the tree as it was.
     const r = run(bin, ['repair', '--dry-run', root]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('CLI_SYMLINK: 2 symbolic links among the files this repair may change');
     expect(r.stderr).toContain('segments/a');
+    expect(run(bin, ['repair', root]).code).toBe(1);
+    expect(readdirSync(dirname(root)).sort()).toEqual(['branching']);
+    expect(run(bin, ['inspect', root]).code).toBe(0);
+    expect(run(bin, ['verify', root]).code).toBe(0);
     expect(treeHash(join(root, 'index'))).toEqual(before);
   });
 
