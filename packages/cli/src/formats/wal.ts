@@ -2,17 +2,12 @@ import { basename, crc32, dirname, type Fs, isLogspecError, joinPath } from '@lo
 import {
   decodeRecord,
   encodeRecord,
-  type FileEnd,
   HEADER_SIZE,
-  RESYNC_LIMIT,
   recordTypeName,
   type SkippedRecord,
-  type SkipReason,
-  skipMessage,
   TraceRecovery,
   toCanonicalEntry,
   traceIdHex,
-  WalCode,
   type WalRecord,
 } from '@logspec/wal';
 import {
@@ -26,25 +21,11 @@ import {
 } from '@logspec/wal/store';
 import { BigRange, bytes, count, isoFromNs, kv, short } from '../text.js';
 import { healthJson, healthLine, ProblemList } from './common.js';
-import type {
-  Ctx,
-  DamageSink,
-  DumpItem,
-  Follower,
-  FormatAdapter,
-  Problem,
-  RepairPlan,
-  Summary,
-  VerifyResult,
-} from './types.js';
+import type { Ctx, DamageSink, DumpItem, Follower, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
+
+import { endProblem, skipProblem } from './wal-problems.js';
 
 /** xerv's workflow WAL (a directory of `wal_{seq:016x}.log`, or one file) through `@logspec/wal`. */
-
-const SKIP_CODE: Record<SkipReason, string> = {
-  crc_mismatch: WalCode.CRC_MISMATCH,
-  unknown_record_type: WalCode.UNKNOWN_RECORD_TYPE,
-  payload_eof: WalCode.PAYLOAD_EOF,
-};
 
 /** Total bytes to scan (for the progress bar). */
 function totalSize(fs: Fs, path: string): number {
@@ -106,47 +87,6 @@ function walk(
   } finally {
     ctx.progress.end();
   }
-}
-
-/** What follows a corrupt end, in words: a valid record found after it, or why none is known. */
-function afterDamage(end: FileEnd & { kind: 'corrupt' }): string {
-  if (end.resyncAt !== null) return `a valid record follows at byte ${end.resyncAt}`;
-  if (end.bytes > RESYNC_LIMIT) {
-    return `no valid record in the first ${RESYNC_LIMIT >> 20} MiB after it, and the other ${end.bytes - RESYNC_LIMIT} bytes were not searched: valid records may follow`;
-  }
-  return 'the search for a valid record after it gave up (its checksum budget spent): valid records may follow';
-}
-
-function endProblem(file: string, end: FileEnd, newest: boolean): Problem | null {
-  if (end.kind === 'clean') return null;
-  const where = newest && end.kind === 'torn' ? 'torn tail of the newest file (an interrupted append)' : end.kind;
-  const range = { offset: end.offset, end: end.offset + end.bytes };
-  if (end.kind === 'corrupt') {
-    return {
-      code: WalCode.CORRUPTION,
-      file,
-      ...range,
-      message: `${end.cause === 'bad_length' ? `length ${end.length} cannot be a record` : `a record of ${end.length} bytes runs past the end`}; ${afterDamage(end)}; the rest of the file (${end.bytes} bytes) is not read`,
-    };
-  }
-  const code = end.cause === 'bad_length' ? WalCode.BAD_LENGTH : WalCode.RECORD_TRUNCATED;
-  const what =
-    end.cause === 'stray_bytes'
-      ? `${end.bytes} stray bytes (shorter than a length field)`
-      : end.cause === 'bad_length'
-        ? `length ${end.length} below the 29-byte header (${end.bytes} bytes to the end, no valid record among them)`
-        : `a record of ${end.length} bytes cut short (${end.bytes} bytes present)`;
-  return { code, file, ...range, message: `${where}: ${what}` };
-}
-
-function skipProblem(s: SkippedRecord): Problem {
-  return {
-    code: SKIP_CODE[s.reason],
-    file: s.file,
-    offset: s.offset,
-    end: s.offset + s.totalLen,
-    message: `record of ${s.totalLen} bytes skipped: ${skipMessage(s.reason, s.storedCrc, s.computedCrc)}`,
-  };
 }
 
 function analyze(path: string, ctx: Ctx, strict: boolean) {
