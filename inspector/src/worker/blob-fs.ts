@@ -146,6 +146,12 @@ export class BlobFs implements Fs {
     return undefined;
   }
 
+  /** Dropped files and the folders they imply: a browser hands over no links. */
+  lstat(path: string): FileStat | undefined {
+    const st = this.stat(path);
+    return st ? { ...st, isSymbolicLink: false } : undefined;
+  }
+
   exists(path: string): boolean {
     return this.stat(path) !== undefined;
   }

@@ -1,6 +1,6 @@
 import { isLogspecError } from '@logspec/core';
 import { CliCode, Exit, UsageError } from './errors.js';
-import { problemOf } from './formats/common.js';
+import { healthJson, ProblemList, problemLine, problemOf } from './formats/common.js';
 import type { Ctx, DumpItem, FormatAdapter, Problem } from './formats/types.js';
 import { LineWriter } from './io.js';
 import { type RepairReport, repair } from './repair.js';
@@ -21,10 +21,37 @@ function itemLine(item: DumpItem, json: boolean): string {
   return json ? JSON.stringify(item.json()) : item.text();
 }
 
-function problemLine(p: Problem): string {
-  const at = p.offset === null ? '' : ` at byte ${p.offset}`;
-  const file = p.file ? ` in ${p.file}` : '';
-  return `${p.code}${at}${file}: ${p.message}`;
+/**
+ * Damage met by `dump` and `tail` (records left out, where reading stopped), printed on stderr
+ * once the records are out: one line per damaged range, `logspec: warning: …` (with `--json`
+ * one JSON object per line), at most `MAX_LISTED_PROBLEMS` of them and a count of the rest.
+ */
+class DamageReport {
+  readonly list = new ProblemList();
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly path: string,
+  ) {}
+
+  readonly add = (p: Problem): void => this.list.add(p);
+
+  /** Prints what was collected; returns the exit code it implies. */
+  flush(): number {
+    const { items, unlisted } = this.list;
+    for (const p of items) {
+      if (this.ctx.json) this.ctx.io.stderr(`${JSON.stringify({ warning: true, path: this.path, ...p })}\n`);
+      else this.ctx.io.stderr(`logspec: warning: ${problemLine(p)}\n`);
+    }
+    if (unlisted > 0) {
+      const text = `${unlisted} more problems not listed; 'logspec verify ${this.path}' counts them all`;
+      if (this.ctx.json) this.ctx.io.stderr(`${JSON.stringify({ warning: true, path: this.path, more: unlisted })}\n`);
+      else this.ctx.io.stderr(`logspec: warning: ${text}\n`);
+    }
+    const n = this.list.total;
+    this.list.items.length = 0;
+    this.list.unlisted = 0;
+    return n > 0 ? Exit.DAMAGED : Exit.OK;
+  }
 }
 
 function u64Arg(values: Values, name: string): bigint | undefined {
@@ -57,7 +84,7 @@ export function runInspect(t: Target, ctx: Ctx): number {
   const s = t.adapter.inspect(t.path, ctx);
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ ...s.json, detected: t.reason }, null, 2)}\n`);
   else ctx.io.stdout(`${[...s.lines, `detected by:  ${t.reason}`].join('\n')}\n`);
-  return Exit.OK;
+  return s.ok ? Exit.OK : Exit.DAMAGED;
 }
 
 export function runDump(t: Target, ctx: Ctx, values: Values): number {
@@ -67,18 +94,24 @@ export function runDump(t: Target, ctx: Ctx, values: Values): number {
     throw new UsageError(CliCode.USAGE, `--to ${to} is below --from ${from}`, `run 'logspec dump --help'`);
   }
   const out = writer(ctx);
+  const damage = new DamageReport(ctx, t.path);
   try {
-    t.adapter.scan(t.path, ctx, (item) => {
-      if (from !== undefined && item.key < from) return undefined;
-      // Keys grow along the log, so nothing after --to can be selected.
-      if (to !== undefined && item.key > to) return false;
-      out.line(itemLine(item, ctx.json));
-      return undefined;
-    });
+    t.adapter.scan(
+      t.path,
+      ctx,
+      (item) => {
+        if (from !== undefined && item.key < from) return undefined;
+        // Keys grow along the log, so nothing after --to can be selected.
+        if (to !== undefined && item.key > to) return false;
+        out.line(itemLine(item, ctx.json));
+        return undefined;
+      },
+      damage.add,
+    );
   } finally {
     out.flush();
   }
-  return Exit.OK;
+  return damage.flush();
 }
 
 export function runVerify(t: Target, ctx: Ctx): number {
@@ -86,23 +119,38 @@ export function runVerify(t: Target, ctx: Ctx): number {
   try {
     r = t.adapter.verify(t.path, ctx);
   } catch (e) {
-    // A file whose header cannot be read fails every check: that is a verify result, not a crash.
-    if (!isLogspecError(e)) throw e;
+    // A file whose header cannot be read fails every check: that is a verify result, not a
+    // crash. An I/O failure is not damage: it is the command's error.
+    if (!isLogspecError(e) || e.code === 'CORE_IO') throw e;
     r = { checks: [], problems: [problemOf(e, null)], notes: [] };
   }
-  const ok = r.problems.length === 0;
+  const list = new ProblemList();
+  list.addAll(r.problems);
+  list.unlisted += r.unlisted ?? 0;
+  const total = list.total;
+  const ok = total === 0;
   if (ctx.json) {
-    const doc = { format: t.adapter.name, path: t.path, ok, checks: r.checks, problems: r.problems, notes: r.notes };
+    const { problems, problems_not_listed } = healthJson(list.items, list.unlisted);
+    const doc = {
+      format: t.adapter.name,
+      path: t.path,
+      ok,
+      checks: r.checks,
+      problems,
+      problems_not_listed,
+      notes: r.notes,
+    };
     ctx.io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     const lines = [`verify ${t.adapter.name}: ${t.path}`];
     if (r.checks.length) lines.push('checked:', ...r.checks.map((c) => `  - ${c}`));
-    if (!ok) lines.push(`problems (${r.problems.length}):`, ...r.problems.map((p) => `  ${problemLine(p)}`));
+    if (!ok) lines.push(`problems (${total}):`, ...list.items.map((p) => `  ${problemLine(p)}`));
+    if (list.unlisted) lines.push(`  … ${list.unlisted} more problems not listed`);
     if (r.notes.length) lines.push('notes:', ...r.notes.map((n) => `  - ${n}`));
     lines.push(
       ok
         ? 'result: ok'
-        : `result: damaged (${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}) — 'logspec repair --dry-run ${t.path}' shows what can be fixed`,
+        : `result: damaged (${total} problem${total === 1 ? '' : 's'}) — 'logspec repair --dry-run ${t.path}' shows what can be fixed`,
     );
     ctx.io.stdout(`${lines.join('\n')}\n`);
   }
@@ -182,6 +230,7 @@ export async function runTail(t: Target, ctx: Ctx, values: Values): Promise<numb
   const n = intArg(values, 'lines', 10, 0);
   const interval = intArg(values, 'interval', 250, 10);
   const out = writer(ctx);
+  const damage = new DamageReport(ctx, t.path);
   const last: DumpItem[] = [];
   const keep = (item: DumpItem) => {
     if (n === 0) return undefined;
@@ -190,10 +239,10 @@ export async function runTail(t: Target, ctx: Ctx, values: Values): Promise<numb
     return undefined;
   };
   if (values.follow !== true) {
-    t.adapter.scan(t.path, ctx, keep);
+    t.adapter.scan(t.path, ctx, keep, damage.add);
     for (const item of last) out.line(itemLine(item, ctx.json));
     out.flush();
-    return Exit.OK;
+    return damage.flush();
   }
   const follower = t.adapter.follow(t.path, ctx);
   let stop = false;
@@ -202,22 +251,26 @@ export async function runTail(t: Target, ctx: Ctx, values: Values): Promise<numb
     stop = true;
     wake?.();
   });
+  /** With -f damage is reported as it is met, poll by poll; it decides the exit code at the end. */
+  let damaged = false;
   try {
-    follower.poll(keep);
+    follower.poll(keep, damage.add);
     for (const item of last) out.line(itemLine(item, ctx.json));
     out.flush();
+    damaged = damage.flush() !== Exit.OK;
     while (!stop) {
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, interval);
       });
       if (stop) break;
-      follower.poll((item) => out.line(itemLine(item, ctx.json)));
+      follower.poll((item) => out.line(itemLine(item, ctx.json)), damage.add);
       out.flush();
+      if (damage.flush() !== Exit.OK) damaged = true;
     }
   } finally {
     off();
     out.flush();
   }
-  return Exit.OK;
+  return damaged ? Exit.DAMAGED : Exit.OK;
 }

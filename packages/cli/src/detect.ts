@@ -1,6 +1,6 @@
 import type { Fs } from '@logspec/core';
 import { detectFormat as detect, segmentLogPath } from '@logspec/detect';
-import { CliCode, UsageError } from './errors.js';
+import { CliCode, CliError, UsageError } from './errors.js';
 import type { FormatName } from './formats/types.js';
 
 /** What `detectFormat` found: the format and the path its adapter takes (a root, a file…). */
@@ -11,8 +11,9 @@ export interface Detected {
   reason: string;
 }
 
-function notFound(path: string): UsageError {
-  return new UsageError(CliCode.NOT_FOUND, `no such file or directory: ${path}`, 'check the path');
+/** A missing path is a failure naming it (exit 1), not a usage error. */
+function notFound(path: string): CliError {
+  return new CliError(CliCode.NOT_FOUND, `no such file or directory: ${path}`, 'check the path', path);
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { isLogspecError } from '@logspec/core';
 import { runDump, runInspect, runRepair, runTail, runVerify } from './commands.js';
 import { detectFormat, normalizeFor } from './detect.js';
-import { CliCode, Exit, errorLine, UsageError } from './errors.js';
+import { CliCode, Exit, errorJson, errorLine, exitFor, reportable, UsageError } from './errors.js';
 import { ADAPTERS } from './formats/registry.js';
 import { type Ctx, FORMAT_NAMES, type FormatAdapter, type FormatName } from './formats/types.js';
 import type { CliIo } from './io.js';
@@ -143,11 +143,24 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'tail':
         return await runTail(target, ctx, values);
     }
-  } catch (e) {
-    io.stderr(`${errorLine(e)}\n`);
-    if (e instanceof UsageError) return Exit.USAGE;
-    if (isLogspecError(e)) return Exit.DAMAGED;
-    if (io.env.LOGSPEC_DEBUG) io.stderr(`${e instanceof Error && e.stack ? e.stack : String(e)}\n`);
-    return Exit.DAMAGED;
+  } catch (caught) {
+    const e = reportable(caught);
+    if (args.includes('--json')) io.stderr(`${JSON.stringify(errorJson(e, commandPath(args)))}\n`);
+    else io.stderr(`${errorLine(e)}\n`);
+    const known = e instanceof UsageError || isLogspecError(e) || (e as { code?: unknown }).code !== undefined;
+    if (io.env.LOGSPEC_DEBUG && !known) io.stderr(`${e instanceof Error && e.stack ? e.stack : String(e)}\n`);
+    return exitFor(e);
   }
+}
+
+/** The path argument of a command line, best effort (for errors raised before it was parsed). */
+function commandPath(args: readonly string[]): string | undefined {
+  const withValue = new Set(['--format', '--from', '--to', '--lines', '-n', '--interval']);
+  let last: string | undefined;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i] as string;
+    if (withValue.has(a)) i++;
+    else if (!a.startsWith('-')) last = a;
+  }
+  return last;
 }

@@ -1,54 +1,44 @@
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  copyFileSync,
-  type Dirent,
-  fsyncSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { isLogspecError } from '@logspec/core';
-import { bareMessage } from './errors.js';
+import { join, relative } from 'node:path';
+import { IoError, isLogspecError, type Lock, removeTree } from '@logspec/core';
+import { NodeFs } from '@logspec/core/node';
+import { bareMessage, CliError } from './errors.js';
 import type { Ctx, FormatAdapter, Problem, RepairPlan } from './formats/types.js';
+import {
+  listFiles,
+  quarantine,
+  quarantineRoot,
+  recoverStaleSnapshots,
+  SNAPSHOT_META,
+  SNAPSHOT_PREFIX,
+  syncDir,
+} from './repair/quarantine.js';
+import { type Change, copyEntries, diff, type FileState } from './repair/tree.js';
+
+export { quarantineRoot } from './repair/quarantine.js';
+export type { Change } from './repair/tree.js';
 
 /**
  * `logspec repair`. The repairing itself is always the format package's own recovery (opening
  * its writer, which cuts torn tails, clears torn slots, rebuilds indexes…). Around it the CLI
  * makes sure nothing it cannot account for is lost and says exactly what changed:
  *
- * 1. the files the repair may touch are copied to a snapshot (next to them, so a crash
- *    mid-repair leaves the copy beside the data);
- * 2. the package's recovery runs on the real files (with `--dry-run`: on a scratch copy in the
- *    temp directory, and the real files are never opened for writing);
- * 3. the files before and after are compared byte for byte: every byte range that was cut or
+ * 1. it takes `<base>/.logspec-repair.lock` (one repair at a time; a dead holder's is taken
+ *    over), and turns the snapshot a killed repair left into a quarantine;
+ * 2. the files the repair may touch are listed without following links — a symbolic link
+ *    among them stops the repair before anything changes (`CLI_SYMLINK`) — and copied, modes
+ *    kept, to a snapshot beside them (so a crash mid-repair leaves the copy beside the data,
+ *    for the next run to recover);
+ * 3. the package's recovery runs on the real files (with `--dry-run`: on a scratch copy in the
+ *    temp directory, and the real files are never opened for writing); without `--force` it
+ *    refuses to remove any record that reads as valid;
+ * 4. the files before and after are compared byte for byte: every byte range that was cut or
  *    overwritten, and every file removed, is written to `<entry>.quarantine/<time>/` with a
- *    `manifest.json` — a file the package merely renamed (e.g. to `*.bak`) is reported, not
- *    copied again;
- * 4. the result is verified again and the remaining problems are reported.
+ *    `manifest.json`, each piece with the mode of its file — a file the package merely renamed
+ *    (e.g. to `*.bak`) is reported, not copied again;
+ * 5. the result is verified again and the remaining problems are reported.
  */
-
-export interface Change {
-  /** `truncated`: bytes cut from the end; `rewritten`: bytes changed in place; `extended`: bytes added at the end. */
-  kind: 'truncated' | 'rewritten' | 'extended' | 'removed' | 'created' | 'renamed';
-  file: string;
-  /** Byte ranges of the old file that are gone (half-open). */
-  ranges: [number, number][];
-  /** Bytes lost from the file (in `ranges`), or added (`extended`/`created`). */
-  bytes: number;
-  /** For `renamed`: the new name. */
-  to?: string;
-  /** Where the old bytes were saved (relative to the quarantine directory). */
-  saved: string[];
-}
 
 export interface RepairReport {
   format: string;
@@ -63,251 +53,10 @@ export interface RepairReport {
   remaining: Problem[];
 }
 
-const CHUNK = 1 << 20;
-const MAX_REGIONS = 64;
-/** Lock files come and go with every writer; they hold no data. */
-const isLock = (rel: string) => rel.endsWith('.lock') || rel.endsWith('/LOCK') || rel === 'LOCK';
+const LOCK_NAME = '.logspec-repair.lock';
+const DRY_RUN_PREFIX = 'logspec-dry-run-';
 
-interface FileState {
-  size: number;
-  mtimeNs: bigint;
-}
-
-/** Every file under `root/entries` (recursively), relative to `root`. */
-function listFiles(root: string, entries: readonly string[]): Map<string, FileState> {
-  const out = new Map<string, FileState>();
-  const visit = (rel: string) => {
-    const abs = join(root, rel);
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(abs, { bigint: true });
-    } catch {
-      return;
-    }
-    if (st.isDirectory()) {
-      const names: Dirent[] = readdirSync(abs, { withFileTypes: true });
-      for (const d of names.sort((a, b) => (a.name < b.name ? -1 : 1))) visit(rel === '' ? d.name : `${rel}/${d.name}`);
-    } else if (st.isFile() && !isLock(rel)) {
-      out.set(rel, { size: Number(st.size), mtimeNs: st.mtimeNs });
-    }
-  };
-  for (const e of entries) visit(e);
-  return out;
-}
-
-function copyEntries(from: string, to: string, entries: readonly string[]): void {
-  for (const [rel] of listFiles(from, entries)) {
-    mkdirSync(dirname(join(to, rel)), { recursive: true });
-    // A reflink where the file system has them (btrfs, xfs): instant, and no space until written.
-    copyFileSync(join(from, rel), join(to, rel), constants.COPYFILE_FICLONE);
-  }
-  // Empty directories matter to some layouts (a session store's tmp/, a WAL directory).
-  const dirs = (root: string, rel: string) => {
-    const abs = join(root, rel);
-    try {
-      if (!statSync(abs).isDirectory()) return;
-    } catch {
-      return;
-    }
-    mkdirSync(join(to, rel), { recursive: true });
-    for (const d of readdirSync(abs, { withFileTypes: true })) if (d.isDirectory()) dirs(root, `${rel}/${d.name}`);
-  };
-  for (const e of entries) dirs(from, e);
-}
-
-function readAt(fd: number, buf: Uint8Array, pos: number): number {
-  let done = 0;
-  while (done < buf.length) {
-    const n = readSync(fd, buf, done, buf.length - done, pos + done);
-    if (n <= 0) break;
-    done += n;
-  }
-  return done;
-}
-
-/**
- * Compares two files over their common length; returns the ranges of differing bytes (ranges
- * less than 64 bytes apart merged), capped at MAX_REGIONS.
- */
-function differences(a: string, b: string, len: number): { ranges: [number, number][]; capped: boolean } {
-  const fa = openSync(a, 'r');
-  const fb = openSync(b, 'r');
-  const ba = new Uint8Array(CHUNK);
-  const bb = new Uint8Array(CHUNK);
-  const ranges: [number, number][] = [];
-  try {
-    for (let pos = 0; pos < len; pos += CHUNK) {
-      const n = Math.min(CHUNK, len - pos);
-      readAt(fa, ba.subarray(0, n), pos);
-      readAt(fb, bb.subarray(0, n), pos);
-      for (let i = 0; i < n; i++) {
-        if (ba[i] === bb[i]) continue;
-        const at = pos + i;
-        const last = ranges.at(-1);
-        if (last && at - last[1] < 64) last[1] = at + 1;
-        else {
-          if (ranges.length === MAX_REGIONS) return { ranges, capped: true };
-          ranges.push([at, at + 1]);
-        }
-      }
-    }
-    return { ranges, capped: false };
-  } finally {
-    closeSync(fa);
-    closeSync(fb);
-  }
-}
-
-function sha256(path: string): string {
-  const h = createHash('sha256');
-  const fd = openSync(path, 'r');
-  const buf = new Uint8Array(CHUNK);
-  try {
-    for (let pos = 0; ; pos += CHUNK) {
-      const n = readAt(fd, buf, pos);
-      if (n === 0) break;
-      h.update(buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return h.digest('hex');
-}
-
-/** What happened to the files: `before` is the old tree, `after` the new, `pre` the new tree's state before the run. */
-function diff(before: string, after: string, entries: readonly string[], pre: Map<string, FileState>): Change[] {
-  const old = listFiles(before, entries);
-  const now = listFiles(after, entries);
-  const changes: Change[] = [];
-  const created: string[] = [];
-  for (const [rel, st] of now) {
-    const o = old.get(rel);
-    if (!o) {
-      created.push(rel);
-      continue;
-    }
-    const p = pre.get(rel);
-    if (p && p.size === st.size && p.mtimeNs === st.mtimeNs) continue;
-    const common = Math.min(o.size, st.size);
-    const d = differences(join(before, rel), join(after, rel), common);
-    if (d.capped || (d.ranges.length > 0 && st.size !== o.size)) {
-      changes.push({ kind: 'rewritten', file: rel, ranges: [[0, o.size]], bytes: o.size, saved: [] });
-    } else if (st.size < o.size) {
-      const ranges: [number, number][] = [...d.ranges, [st.size, o.size]];
-      changes.push({ kind: 'truncated', file: rel, ranges, bytes: o.size - st.size, saved: [] });
-    } else if (d.ranges.length > 0) {
-      const n = d.ranges.reduce((s, [f, t]) => s + t - f, 0);
-      changes.push({ kind: 'rewritten', file: rel, ranges: d.ranges, bytes: n, saved: [] });
-    } else if (st.size > o.size) {
-      changes.push({ kind: 'extended', file: rel, ranges: [], bytes: st.size - o.size, saved: [] });
-    }
-  }
-  const hashes = new Map<string, string>();
-  const hashOf = (root: string, rel: string) => {
-    const k = `${root}\0${rel}`;
-    let h = hashes.get(k);
-    if (h === undefined) {
-      h = sha256(join(root, rel));
-      hashes.set(k, h);
-    }
-    return h;
-  };
-  for (const [rel, st] of old) {
-    if (now.has(rel)) continue;
-    const twin = created.find((c) => now.get(c)?.size === st.size && hashOf(after, c) === hashOf(before, rel));
-    if (twin !== undefined) {
-      created.splice(created.indexOf(twin), 1);
-      changes.push({ kind: 'renamed', file: rel, to: twin, ranges: [], bytes: 0, saved: [] });
-    } else {
-      changes.push({ kind: 'removed', file: rel, ranges: [[0, st.size]], bytes: st.size, saved: [] });
-    }
-  }
-  for (const rel of created) {
-    changes.push({ kind: 'created', file: rel, ranges: [], bytes: now.get(rel)?.size ?? 0, saved: [] });
-  }
-  return changes;
-}
-
-function stamp(): string {
-  return new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
-/** Copies every lost byte range from `before` into the quarantine directory; returns it. */
-function quarantine(base: string, entries: readonly string[], before: string, changes: Change[]): string | null {
-  const lost = changes.filter((c) => c.ranges.length > 0);
-  if (lost.length === 0) return null;
-  const root = quarantineRoot(base, entries);
-  const within = dirname(entries[0] ?? '.');
-  let dir = join(root, stamp());
-  for (let i = 1; statExists(dir); i++) dir = join(root, `${stamp()}-${i}`);
-  mkdirSync(dir, { recursive: true });
-  const buf = new Uint8Array(CHUNK);
-  for (const c of lost) {
-    const src = openSync(join(before, c.file), 'r');
-    try {
-      for (const [from, to] of c.ranges) {
-        const name = `${relative(within, c.file)}.${from}-${to}`;
-        mkdirSync(dirname(join(dir, name)), { recursive: true });
-        const out = openSync(join(dir, name), 'wx');
-        try {
-          for (let pos = from; pos < to; pos += CHUNK) {
-            const n = readAt(src, buf.subarray(0, Math.min(CHUNK, to - pos)), pos);
-            let w = 0;
-            while (w < n) w += writeSync(out, buf, w, n - w, pos - from + w);
-          }
-          fsyncSync(out);
-        } finally {
-          closeSync(out);
-        }
-        c.saved.push(name);
-      }
-    } finally {
-      closeSync(src);
-    }
-  }
-  const manifest = {
-    schema: 'logspec-quarantine/1',
-    created: new Date().toISOString(),
-    changes: changes.map((c) => ({ ...c, ranges: c.ranges.map(([f, t]) => ({ from: f, to: t })) })),
-  };
-  const fd = openSync(join(dir, 'manifest.json'), 'wx');
-  try {
-    writeSync(fd, `${JSON.stringify(manifest, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  syncDir(dir);
-  syncDir(dirname(dir));
-  return dir;
-}
-
-/** `<first entry>.quarantine` beside the first entry the repair may touch. */
-export function quarantineRoot(base: string, entries: readonly string[]): string {
-  return join(base, `${entries[0] ?? 'repair'}.quarantine`);
-}
-
-function statExists(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function syncDir(p: string): void {
-  const fd = openSync(p, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
+/** A refusal of the recovery (its report's `error`); an I/O failure or anything else is thrown. */
 function runPlan(
   plan: RepairPlan,
   ctx: Ctx,
@@ -317,7 +66,8 @@ function runPlan(
   try {
     return { notes: plan.run(ctx.fs, base, { force }), error: null };
   } catch (e) {
-    if (!isLogspecError(e)) throw e;
+    if (e instanceof CliError) return { notes: [], error: { code: e.code, offset: null, message: e.message } };
+    if (!isLogspecError(e) || e.code === 'CORE_IO') throw e;
     return { notes: [], error: { code: e.code, offset: e.offset ?? null, message: bareMessage(e) } };
   }
 }
@@ -326,8 +76,123 @@ function remainingProblems(adapter: FormatAdapter, path: string, ctx: Ctx): Prob
   try {
     return adapter.verify(path, ctx).problems;
   } catch (e) {
-    if (!isLogspecError(e)) throw e;
+    if (!isLogspecError(e) || e.code === 'CORE_IO') throw e;
     return [{ code: e.code, file: null, offset: e.offset ?? null, message: bareMessage(e) }];
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the scratch copies dry runs that were killed left in the temp directory (ours, of dead pids). */
+function sweepDryRuns(): void {
+  const tmp = tmpdir();
+  const uid = process.getuid?.();
+  for (const name of readdirSync(tmp)) {
+    const m = /^logspec-dry-run-(\d+)-/.exec(name);
+    if (!m || pidAlive(Number(m[1]))) continue;
+    const st = lstatSync(join(tmp, name), { throwIfNoEntry: false });
+    if (!st?.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+    try {
+      removeTree(new NodeFs(), join(tmp, name));
+    } catch {
+      // Someone else's, or going away already: not ours to insist on.
+    }
+  }
+}
+
+/** A path inside the scratch copy, as the user's: errors name the files the user gave. */
+function unscratch(e: unknown, scratch: string, base: string): unknown {
+  const map = (s: string) => s.split(scratch).join(base);
+  if (e instanceof IoError && e.path.startsWith(scratch)) {
+    return new IoError(e.op, map(e.path), e.errno, map(e.message), e);
+  }
+  if (isLogspecError(e) && e.message.includes(scratch)) {
+    const d = { ...e.details };
+    for (const k of Object.keys(d)) if (typeof d[k] === 'string') d[k] = map(d[k] as string);
+    return Object.assign(Object.create(Object.getPrototypeOf(e) as object) as object, e, {
+      message: map(e.message),
+      details: d,
+    });
+  }
+  return e;
+}
+
+function dryRun(
+  adapter: FormatAdapter,
+  plan: RepairPlan,
+  path: string,
+  ctx: Ctx,
+  report: RepairReport,
+  force: boolean,
+) {
+  sweepDryRuns();
+  const rel = relative(plan.base, path);
+  const scratch = mkdtempSync(join(tmpdir(), `${DRY_RUN_PREFIX}${process.pid}-`));
+  try {
+    copyEntries(plan.base, scratch, plan.entries); // refuses links before anything is copied
+    const pre = listFiles(scratch, plan.entries);
+    const r = runPlan(plan, ctx, scratch, force);
+    report.packageReport = r.notes.map((n) => n.split(scratch).join(plan.base));
+    report.error = r.error && { ...r.error, message: r.error.message.split(scratch).join(plan.base) };
+    report.changes = diff(plan.base, scratch, plan.entries, pre).changes;
+    if (report.changes.some((c) => c.ranges.length > 0)) report.quarantine = quarantineRoot(plan.base, plan.entries);
+    report.remaining = remainingProblems(adapter, join(scratch, rel), ctx).map((p) => ({
+      ...p,
+      message: p.message.split(scratch).join(plan.base),
+    }));
+  } catch (e) {
+    throw unscratch(e, scratch, plan.base);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function realRun(plan: RepairPlan, ctx: Ctx, report: RepairReport, force: boolean): void {
+  const lock: Lock = ctx.fs.lock(join(plan.base, LOCK_NAME));
+  try {
+    report.packageReport.push(...recoverStaleSnapshots(plan.base));
+    listFiles(plan.base, plan.entries); // refuses links before anything is created
+    const snapshot = mkdtempSync(join(plan.base, `${SNAPSHOT_PREFIX}${process.pid}-`));
+    /** Once the recovery may have changed a file, the snapshot goes only after the quarantine is written. */
+    let keep = false;
+    try {
+      writeFileSync(join(snapshot, SNAPSHOT_META), `${JSON.stringify({ entries: plan.entries })}\n`, { mode: 0o600 });
+      copyEntries(plan.base, snapshot, plan.entries);
+      syncDir(snapshot);
+      const pre: Map<string, FileState> = listFiles(plan.base, plan.entries);
+      keep = true;
+      let failure: unknown;
+      try {
+        const r = runPlan(plan, ctx, plan.base, force);
+        report.packageReport.push(...r.notes);
+        report.error = r.error;
+      } catch (e) {
+        // An I/O failure part way: what was already changed is still quarantined below.
+        failure = e;
+      }
+      const { changes, modes } = diff(snapshot, plan.base, plan.entries, pre);
+      report.changes = changes;
+      report.quarantine = quarantine(plan.base, plan.entries, snapshot, changes, modes);
+      keep = false;
+      if (failure !== undefined) throw failure;
+    } finally {
+      if (keep) {
+        ctx.io.stderr(
+          `logspec: the files as they were before this repair are kept in ${snapshot}; the next 'logspec repair' saves what changed in the quarantine and removes it\n`,
+        );
+      } else {
+        removeTree(new NodeFs(), snapshot);
+      }
+    }
+  } finally {
+    lock.release();
   }
 }
 
@@ -338,7 +203,6 @@ export function repair(
   opts: { dryRun: boolean; force: boolean },
 ): RepairReport {
   const plan = adapter.repairPlan(path, ctx);
-  const rel = relative(plan.base, path);
   const report: RepairReport = {
     format: adapter.name,
     path,
@@ -350,41 +214,10 @@ export function repair(
     remaining: [],
   };
   if (opts.dryRun) {
-    const scratch = mkdtempSync(join(tmpdir(), 'logspec-dry-run-'));
-    try {
-      copyEntries(plan.base, scratch, plan.entries);
-      const pre = listFiles(scratch, plan.entries);
-      const r = runPlan(plan, ctx, scratch, opts.force);
-      report.packageReport = r.notes;
-      report.error = r.error;
-      report.changes = diff(plan.base, scratch, plan.entries, pre);
-      if (report.changes.some((c) => c.ranges.length > 0)) report.quarantine = quarantineRoot(plan.base, plan.entries);
-      report.remaining = remainingProblems(adapter, join(scratch, rel), ctx).map((p) => ({
-        ...p,
-        message: p.message.split(scratch).join(plan.base),
-      }));
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
+    dryRun(adapter, plan, path, ctx, report, opts.force);
     return report;
   }
-  const snapshot = mkdtempSync(join(plan.base, '.logspec-snapshot-'));
-  /** Once the recovery may have changed a file, the snapshot goes only after the quarantine is written. */
-  let keep = false;
-  try {
-    copyEntries(plan.base, snapshot, plan.entries);
-    const pre = listFiles(plan.base, plan.entries);
-    keep = true;
-    const r = runPlan(plan, ctx, plan.base, opts.force);
-    report.packageReport = r.notes;
-    report.error = r.error;
-    report.changes = diff(snapshot, plan.base, plan.entries, pre);
-    report.quarantine = quarantine(plan.base, plan.entries, snapshot, report.changes);
-    keep = false;
-  } finally {
-    if (keep) ctx.io.stderr(`logspec: the files as they were before this repair are kept in ${snapshot}\n`);
-    else rmSync(snapshot, { recursive: true, force: true });
-  }
+  realRun(plan, ctx, report, opts.force);
   report.remaining = remainingProblems(adapter, path, ctx);
   return report;
 }

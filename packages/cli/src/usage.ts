@@ -26,7 +26,8 @@ options:
 paths: a kaizen root or hot/log.bin (hotlog), a .vrrl ring, a WAL directory or wal_*.log file,
 a partition directory or {base:020}.log segment, a session store root or <stem>.v2 sidecar.
 
-exit codes: 0 ok, 1 damaged (or the operation failed), 2 usage error.
+exit codes (every command): 0 ok; 1 damage found, or the operation failed or was refused (a
+missing path, an I/O error); 2 usage error. With --json, errors are JSON on stderr.
 `;
 
 const COMMON = `  --format <name>  ${FORMATS} (default: detected)
@@ -53,7 +54,8 @@ ${COMMON}
 Prints every readable record, one per line: readable text, or with --json one JSON object per
 line in the format's canonical JSON (bytes as hex, u64 as decimal strings). --from/--to select
 records by number (inclusive): the event/frame/record index for hotlog, hotframe, ring and wal,
-the message offset for segment, the entry_seq for session.
+the message offset for segment, the entry_seq for session. Damage met on the way (records left
+out, where reading stops) is named on stderr, one line per damaged range, and exits 1.
 
 options:
   --from N         first record to print
@@ -78,7 +80,9 @@ ${COMMON}
 Runs the format package's own recovery: cuts torn tails, clears torn ring slots, rebuilds
 derived indexes. Nothing is deleted that logspec cannot account for: every byte range it cuts
 or overwrites, and every file it removes, is first saved under <path>.quarantine/<time>/ with
-a manifest.json. Prints what it did (or, with --dry-run, what it would do), then verifies.
+a manifest.json (modes kept). Without --force it never removes a record that reads as valid,
+and it never works through a symbolic link. Prints what it did (or, with --dry-run, what it
+would do), then verifies.
 
 exit: 0 when the result is healthy, 1 when problems remain or the repair was refused.
 

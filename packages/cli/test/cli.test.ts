@@ -64,7 +64,6 @@ describe('help, version, usage errors', () => {
     [['dump', '--from', 'ten', join(RING, 'cap4_two.vrrl')], 'CLI_USAGE', '--from must be a non-negative integer'],
     [['dump', '--from', '5', '--to', '2', join(RING, 'cap4_two.vrrl')], 'CLI_USAGE', '--to 2 is below --from 5'],
     [['inspect', '--format', 'zip', join(RING, 'cap4_two.vrrl')], 'CLI_USAGE', "unknown format 'zip'"],
-    [['inspect', join(RING, 'no-such-file.vrrl')], 'CLI_NOT_FOUND', 'no such file or directory'],
     [['inspect', 'a', 'b'], 'CLI_USAGE', 'inspect takes one path, got 2'],
     [['tail', '-n', '-3', join(RING, 'cap4_two.vrrl')], 'CLI_USAGE', "Option '-n' argument is ambiguous"],
     [['tail', '-n', 'x', join(RING, 'cap4_two.vrrl')], 'CLI_USAGE', '--lines must be an integer'],
@@ -75,6 +74,17 @@ describe('help, version, usage errors', () => {
     expect(r.stderr).toMatch(ERROR_LINE);
     expect(r.stderr.startsWith(`logspec: ${code}`)).toBe(true);
     expect(r.stderr).toContain(text);
+  });
+
+  it('a missing path is exit 1 (the operation failed), with one error line naming it', () => {
+    const missing = join(RING, 'no-such-file.vrrl');
+    for (const cmd of ['inspect', 'dump', 'verify', 'repair', 'tail']) {
+      const r = run(bin, [cmd, missing]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(ERROR_LINE);
+      expect(r.stderr).toContain(`logspec: CLI_NOT_FOUND: no such file or directory: ${missing}`);
+    }
   });
 
   it('a file of no known format needs --format (exit 2)', () => {
@@ -114,6 +124,13 @@ describe('format detection', () => {
     [HOTLOG, 'hotlog', 'a kaizen root: hot/log.bin'],
     [join(HOTLOG, 'hot'), 'hotlog', 'a hot/ directory holding log.bin'],
     [join(HOTLOG, 'hot', 'log.bin'), 'hotlog', 'magic OHNEZIAK'],
+    // Payloads that are not rkyv HotEventRecord archives: the frame view, not the event log.
+    [join(HOTFRAME, 'basic'), 'hotframe', 'a kaizen root: hot/log.bin, payloads not rkyv HotEventRecord archives'],
+    [
+      join(HOTFRAME, 'basic', 'hot', 'log.bin'),
+      'hotframe',
+      'magic OHNEZIAK, payloads not rkyv HotEventRecord archives',
+    ],
     [join(WAL, 'multi_dir'), 'wal', 'a directory of wal_*.log files'],
     [join(WAL, 'multi_dir', 'wal_000000000000000a.log'), 'wal', 'named wal_{seq}.log'],
     [join(WAL, 'all_types.log'), 'wal', 'starts with a CRC-valid WAL record'],
@@ -122,8 +139,10 @@ describe('format detection', () => {
     [join(SESSION, 'branching'), 'session', 'a session store root (segments/, index/)'],
     [join(SESSION, 'branching', 'segments', '0000000000000001.seg'), 'session', 'a segment of a session store'],
   ])('%s is %s', (path, format, detected) => {
-    const r = runJson(bin, ['inspect', '--json', path]);
-    expect(r.code).toBe(0);
+    const r = runJson<{ format: string; detected: string; health: { ok: boolean } }>(bin, ['inspect', '--json', path]);
+    // The reference hot log holds a payload the original cannot parse: damage, exit 1.
+    expect(r.code).toBe(r.value.health.ok ? 0 : 1);
+    expect(r.value.health.ok).toBe(!path.startsWith(HOTLOG));
     expect(r.value.format).toBe(format);
     expect(r.value.detected).toBe(detected);
   });

@@ -34,7 +34,9 @@ describe('hotlog: the rkyv 0.8 reference log', () => {
 
   it('dump --json gives every event as log.json lists it', () => {
     const r = run(bin, ['dump', '--json', HOTLOG]);
-    expect(r.code).toBe(0);
+    // The event whose payload_json the original cannot parse is printed, and named as damage.
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stderr)).toMatchObject({ warning: true, code: 'HOT_PAYLOAD_JSON', offset: 232 });
     const got = lines(r.stdout) as Record<string, unknown>[];
     expect(got).toHaveLength(reference.length);
     got.forEach((ev, i) => {
@@ -49,7 +51,8 @@ describe('hotlog: the rkyv 0.8 reference log', () => {
       '--json',
       HOTLOG,
     ]);
-    expect(r.code).toBe(0);
+    // The payload the original cannot parse is damage: exit 1, as for verify.
+    expect(r.code).toBe(1);
     expect(r.value).toMatchObject({
       format: 'hotlog',
       frames: 12,
@@ -77,8 +80,9 @@ describe('hotframe: the reference frame logs', () => {
   it.each(framePositives)('dump --json --format hotframe of %s gives its .expect.json records', (name) => {
     const expected = readJson<{ records: unknown[] }>(join(HOTFRAME, `${name}.expect.json`));
     const r = run(bin, ['dump', '--json', '--format', 'hotframe', join(HOTFRAME, name)]);
-    expect(r.code).toBe(0);
     expect(lines(r.stdout)).toEqual(expected.records);
+    // Where the replay stopped at damage, dump says so on stderr and exits 1.
+    expect(r.code).toBe(r.stderr === '' ? 0 : 1);
   });
 
   it.each([
@@ -114,7 +118,9 @@ describe('hotframe: the reference frame logs', () => {
       'hotframe',
       join(HOTFRAME, 'crc_mismatch'),
     ]);
-    expect(r.value.problems.map((p) => p.code)).toEqual(['HOT_FRAME_CRC', 'HOT_CORRUPT_BEFORE_TAIL']);
+    // One damaged region, one problem: its range ends at the valid frame that follows.
+    expect(r.value.problems).toEqual([expect.objectContaining({ code: 'HOT_FRAME_CRC', offset: 25, end: 38 })]);
+    expect(r.value.problems[0]?.message).toContain('a valid frame follows at byte 38');
   });
 
   it('a root without hot/log.bin: HOT_NOT_FOUND (exit 1)', () => {
@@ -182,7 +188,8 @@ describe('hot log: repair', () => {
       ['HOT_PAYLOAD_JSON', 232],
       ['HOT_ARCHIVE_TOO_SHORT', size],
     ]);
-    expect(v.value.problems[1]?.message).toContain('3 empty frames');
+    expect(v.value.problems[1]).toMatchObject({ end: size + 24 });
+    expect(v.value.problems[1]?.message).toContain('24 bytes of empty frames');
     const r = runJson<{
       changes: { kind: string; ranges: { from: number; to: number }[] }[];
       remaining: { code: string }[];

@@ -22,10 +22,13 @@ describe('wal: reading the reference files', () => {
   it.each(readable.map((e) => e.path))('dump --json of %s gives the records of its .expect.json', (name) => {
     const expected = readJson<{ records: unknown[]; skipped: unknown[] }>(join(WAL, `${name}.expect.json`));
     const r = run(bin, ['dump', '--json', '--format', 'wal', join(WAL, name)]);
-    expect(r.code).toBe(0);
     expect(lines(r.stdout)).toEqual(expected.records);
-    // Skipped records are named on stderr, never printed as data.
-    expect(r.stderr.split('\n').filter((l) => l.includes('skipped')).length).toBe(expected.skipped.length);
+    // Skipped records are named on stderr (a run of them in one line), never printed as data.
+    const skipLines = r.stderr.split('\n').filter((l) => l.includes('skipped')).length;
+    expect(skipLines).toBeLessThanOrEqual(expected.skipped.length);
+    expect(skipLines > 0).toBe(expected.skipped.length > 0);
+    // Damage (records skipped, a torn or corrupt end) is exit 1, as for every command.
+    expect(r.code).toBe(r.stderr === '' ? 0 : 1);
   });
 
   it('inspect of a WAL directory lists its files, record types and traces', () => {
@@ -199,7 +202,7 @@ describe('wal: repair', () => {
     const r = run(bin, ['repair', '--format', 'wal', path]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('changes: none');
-    expect(r.stdout).toMatch(/1 problem remains:\n {2}WAL_CRC_MISMATCH at byte 69/);
+    expect(r.stdout).toMatch(/1 problem remains:\n {2}WAL_CRC_MISMATCH at bytes \[69, 142\)/);
     expect(treeHash(join(path, '..'))).toEqual(before);
   });
 });

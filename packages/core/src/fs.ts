@@ -25,6 +25,11 @@ export interface FileStat {
   isDirectory: boolean;
   mtimeMs: number;
   mode: number;
+  /**
+   * Set by `lstat` only: the path itself is a symbolic link (then `isFile` and `isDirectory`
+   * are false, whatever it points at). `stat` follows links and never sets it.
+   */
+  isSymbolicLink?: boolean;
 }
 
 export interface FileHandle {
@@ -54,6 +59,11 @@ export interface Fs {
   /** Whole-file read convenience; throws errno ENOENT when missing. */
   readFile(path: string): Uint8Array;
   stat(path: string): FileStat | undefined;
+  /**
+   * Like `stat`, but a symbolic link is reported as itself (`isSymbolicLink`), not followed.
+   * Every walk over a directory tree uses it, so that nothing outside the tree is reached.
+   */
+  lstat(path: string): FileStat | undefined;
   exists(path: string): boolean;
   readdir(path: string): string[];
   mkdir(path: string, opts?: { recursive?: boolean }): void;

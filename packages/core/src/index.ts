@@ -3,6 +3,7 @@ export * from './crc.js';
 export * from './errors.js';
 export * from './fields.js';
 export * from './fs.js';
+export * from './fs-tree.js';
 export * from './overlay-fs.js';
 export * from './repair-plan.js';
 export * from './sha256.js';

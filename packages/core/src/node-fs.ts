@@ -69,6 +69,10 @@ function flagsFor(o: OpenOptions): string | number {
   return f;
 }
 
+function fileStat(s: nfs.Stats): FileStat {
+  return { size: s.size, isFile: s.isFile(), isDirectory: s.isDirectory(), mtimeMs: s.mtimeMs, mode: s.mode & 0o7777 };
+}
+
 /** `Fs` over `node:fs`. */
 export class NodeFs implements Fs {
   open(path: string, opts: OpenOptions = {}): FileHandle {
@@ -83,14 +87,11 @@ export class NodeFs implements Fs {
   }
   stat(path: string): FileStat | undefined {
     const s = wrap('stat', path, () => nfs.statSync(path, { throwIfNoEntry: false }));
-    if (!s) return undefined;
-    return {
-      size: s.size,
-      isFile: s.isFile(),
-      isDirectory: s.isDirectory(),
-      mtimeMs: s.mtimeMs,
-      mode: s.mode & 0o7777,
-    };
+    return s ? fileStat(s) : undefined;
+  }
+  lstat(path: string): FileStat | undefined {
+    const s = wrap('lstat', path, () => nfs.lstatSync(path, { throwIfNoEntry: false }));
+    return s ? { ...fileStat(s), isSymbolicLink: s.isSymbolicLink() } : undefined;
   }
   exists(path: string): boolean {
     return nfs.existsSync(path);

@@ -292,6 +292,15 @@ export class OverlayFs implements Fs {
     return this.under.stat(p);
   }
 
+  /** A path the view changed is never a link (the view makes none); others are as underneath. */
+  lstat(path: string): FileStat | undefined {
+    const p = norm(path);
+    const n = this.node(p);
+    if (n === undefined) return this.under.lstat(p);
+    const st = this.stat(p);
+    return st ? { ...st, isSymbolicLink: false } : undefined;
+  }
+
   exists(path: string): boolean {
     return this.stat(path) !== undefined;
   }

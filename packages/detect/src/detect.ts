@@ -1,7 +1,11 @@
-import { basename, crc32, dirname, type Fs, joinPath, readFully } from '@logspec/core';
+import { basename, crc32, dirname, type Fs, isLogspecError, joinPath, readFully } from '@logspec/core';
+import { decodeRecordAt, scanHotLogFile } from '@logspec/frame';
 
-/** The formats a path can be detected as (`hotframe` is a reading of a hot log, never detected). */
-export type DetectedFormat = 'hotlog' | 'ring' | 'wal' | 'segment' | 'session';
+/**
+ * The formats a path can be detected as. A hot log is `hotlog` when its payloads are rkyv
+ * `HotEventRecord` archives, `hotframe` (the outer framing, payloads opaque) when they are not.
+ */
+export type DetectedFormat = 'hotlog' | 'hotframe' | 'ring' | 'wal' | 'segment' | 'session';
 
 /** What `detectFormat` found: the format and the path its readers take (a root, a file…). */
 export interface Detected {
@@ -59,6 +63,38 @@ function looksLikeWal(fs: Fs, path: string, size: number): boolean {
   return rec[8] !== undefined && rec[8] <= 10 && crc32(rec, 29, len) === v.getUint32(4, true);
 }
 
+/**
+ * `hotlog` when the log's first non-empty frame holds a valid rkyv `HotEventRecord` (or the log
+ * has no frame to tell by), `hotframe` when its payloads are something else.
+ */
+function hotKind(fs: Fs, file: string): 'hotlog' | 'hotframe' {
+  let kind: 'hotlog' | 'hotframe' = 'hotlog';
+  const h = fs.open(file);
+  try {
+    scanHotLogFile(h, (ps, pe, at, b) => {
+      if (pe === ps) return undefined;
+      try {
+        decodeRecordAt(b, ps, pe, { position: at + 4 });
+      } catch (e) {
+        if (!isLogspecError(e)) throw e;
+        kind = 'hotframe';
+      }
+      return false;
+    });
+  } catch (e) {
+    // A bad header: the hot log's reader reports it.
+    if (!isLogspecError(e)) throw e;
+  } finally {
+    h.close();
+  }
+  return kind;
+}
+
+function hot(fs: Fs, file: string, path: string, reason: string): Detection {
+  const format = hotKind(fs, file);
+  return found(format, path, format === 'hotlog' ? reason : `${reason}, payloads not rkyv HotEventRecord archives`);
+}
+
 function sessionRoot(fs: Fs, dir: string): boolean {
   return (
     isDir(fs, joinPath(dir, 'segments')) ||
@@ -80,7 +116,8 @@ const none = (why: string): Detection => ({ ok: false, missing: false, why });
 
 /**
  * Tells the format of `path` from its layout, names and magic bytes:
- * - a directory holding `hot/log.bin` (a kaizen root), or a `hot` directory → hotlog;
+ * - a directory holding `hot/log.bin` (a kaizen root), or a `hot` directory → hotlog (hotframe
+ *   when the payloads are not rkyv event archives);
  * - a directory with `segments/` or `index/offsets.jsonl`, or named `<stem>.v2` → session;
  * - a directory of `wal_*.log` → wal; of `{base:020}.log` → segment (a partition);
  * - a file starting with `VRRL0001` or named `*.vrrl` → ring; starting with `OHNEZIAK` or
@@ -92,14 +129,21 @@ export function detectFormat(fs: Fs, path: string): Detection {
   const st = fs.stat(path);
   if (!st) return { ok: false, missing: true, why: `no such file or directory: ${path}` };
   if (st.isDirectory) {
-    if (isFile(fs, joinPath(path, 'hot', 'log.bin'))) return found('hotlog', path, 'a kaizen root: hot/log.bin');
-    if (basename(path) === 'hot' && isFile(fs, joinPath(path, 'log.bin'))) {
-      return found('hotlog', joinPath(path, 'log.bin'), 'a hot/ directory holding log.bin');
+    // Listing it first: a directory that cannot be read fails here, naming it.
+    const names = fs.readdir(path);
+    if (names.includes('hot') && isFile(fs, joinPath(path, 'hot', 'log.bin'))) {
+      return hot(fs, joinPath(path, 'hot', 'log.bin'), path, 'a kaizen root: hot/log.bin');
     }
-    if (sessionRoot(fs, path) || path.replace(/\/+$/, '').endsWith('.v2')) {
+    if (basename(path) === 'hot' && names.includes('log.bin') && isFile(fs, joinPath(path, 'log.bin'))) {
+      return hot(fs, joinPath(path, 'log.bin'), joinPath(path, 'log.bin'), 'a hot/ directory holding log.bin');
+    }
+    if (
+      ((names.includes('segments') || names.includes('index') || names.includes('manifest.json')) &&
+        sessionRoot(fs, path)) ||
+      path.replace(/\/+$/, '').endsWith('.v2')
+    ) {
       return found('session', path, 'a session store root (segments/, index/)');
     }
-    const names = fs.readdir(path);
     if (names.some((n) => WAL_FILE.test(n))) return found('wal', path, 'a directory of wal_*.log files');
     if (names.some((n) => /^\+?[0-9]+\.log$/.test(n))) {
       return found('segment', path, 'a partition directory of {base:020}.log segments');
@@ -110,9 +154,9 @@ export function detectFormat(fs: Fs, path: string): Detection {
   const parent = dirname(path);
   const magic = head(fs, path, 8);
   if (startsWith(magic, RING_MAGIC)) return found('ring', path, 'magic VRRL0001');
-  if (startsWith(magic, HOT_MAGIC)) return found('hotlog', path, 'magic OHNEZIAK');
+  if (startsWith(magic, HOT_MAGIC)) return hot(fs, path, path, 'magic OHNEZIAK');
   if (name.endsWith('.vrrl')) return found('ring', path, 'a .vrrl file name');
-  if (name === 'log.bin' && basename(parent) === 'hot') return found('hotlog', path, 'named hot/log.bin');
+  if (name === 'log.bin' && basename(parent) === 'hot') return hot(fs, path, path, 'named hot/log.bin');
   if (WAL_FILE.test(name)) return found('wal', path, 'named wal_{seq}.log');
   const seg = SEGMENT_FILE.exec(name);
   if (seg) return found('segment', segmentLogPath(path), 'named {base:020}.log');

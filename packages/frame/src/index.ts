@@ -1,6 +1,7 @@
 // Browser-safe entry: frame layouts and scanners, and the hot log's codecs (no I/O of its own;
 // the file scanners read through a caller-supplied `FileHandle`).
 export * from './framing/batch.js';
+export * from './framing/damage-scan.js';
 export * from './framing/decoder.js';
 export * from './framing/file-scan.js';
 export * from './framing/layout.js';

@@ -9,4 +9,4 @@ export {
 } from './hot/event-log.js';
 export { type Durability, HotFrameLog, type HotFrameLogOptions, hotLogPath, type OpenReport } from './hot/frame-log.js';
 export { openHotLogFile, readHotFrames, resolveHotLogPath } from './hot/read.js';
-export { findWitness, WITNESS_BUDGET } from './hot/recovery.js';
+export { findWitness, searchWitness, WITNESS_BUDGET, type WitnessSearch } from './hot/recovery.js';

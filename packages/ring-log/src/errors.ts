@@ -37,6 +37,8 @@ export const RingCode = {
   CAPACITY_MISMATCH: 'RING_CAPACITY_MISMATCH',
   /** An earlier write or sync of this store failed; its on-disk state is unknown until reopened. */
   STORE_FAILED: 'RING_STORE_FAILED',
+  /** A `consistent` read saw the file change between every two of its reads (RING-R-015). */
+  READ_UNSTABLE: 'RING_READ_UNSTABLE',
 } as const;
 export type RingCode = (typeof RingCode)[keyof typeof RingCode];
 

@@ -3,6 +3,12 @@
  * (`NodeFs` from `@logspec/core/node` in Node, `SimFs` in tests).
  */
 export { createRingFile, creatingPath } from './store/create.js';
-export { readRingFile } from './store/read-file.js';
+export {
+  CONSISTENT_READ_PAIRS,
+  type RingImage,
+  type RingReadOptions,
+  readRingFile,
+  readRingImage,
+} from './store/read-file.js';
 export type { SlotSurvey } from './store/recover.js';
 export { RingLog, type RingLogOptions, type RingOpenReport } from './store/ring-log.js';

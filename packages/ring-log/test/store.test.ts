@@ -16,7 +16,7 @@ import {
   readRing,
   ringFileLength,
 } from '../src/index.js';
-import { creatingPath, RingLog, readRingFile } from '../src/store.js';
+import { creatingPath, RingLog, readRingFile, readRingImage } from '../src/store.js';
 import { rec, withTempDir } from './helpers.js';
 
 function errorOf(f: () => unknown, code: string): LogspecError {
@@ -294,6 +294,20 @@ describe('durability policy (RING-S-003)', () => {
     log.appendMany([rec(4, 4), rec(5, 5), rec(6, 6), rec(7, 7)]);
     expect(log.stats.synced).toBe(7);
     log.close();
+  });
+});
+
+describe('readRingImage', () => {
+  it('allocates no more than the file holds: a 288-byte file claiming 1,048,576 slots is RING_SHORT_FILE', () => {
+    const fs = simfs();
+    const file = new Uint8Array(288);
+    file.set(headerBytes(MAX_CAPACITY, 0n));
+    fs.put(P, file);
+    const img = readRingImage(fs, P);
+    expect(img).toMatchObject({ size: 288, whole: false, geometry: { capacity: MAX_CAPACITY, nextSlot: 0 } });
+    expect(img.image.length).toBe(288);
+    expect(img.image.buffer.byteLength).toBeLessThanOrEqual(288);
+    errorOf(() => readRingFile(fs, P), RingCode.SHORT_FILE);
   });
 });
 

@@ -272,6 +272,41 @@ describe('recovery (logspec)', () => {
     );
   });
 
+  it('with tail "torn-only" cuts a torn or zero-filled tail but never a CRC-bad frame that valid frames follow', () => {
+    // The layout: frames at 0 (good), a bad CRC at the second, a good third frame.
+    const fs = new SimFs();
+    const positions = written(fs, 3);
+    const full = segFiles(fs, '/s');
+    const bad = full.log.slice();
+    const p1 = positions[1] as number;
+    bad[p1 + 12] = (bad[p1 + 12] as number) ^ 0x01;
+    fs.put('/s/00000000000000000000.log', bad);
+    expect(() => Segment.open(fs, '/s', 0n, { tail: 'torn-only' })).toThrowError(
+      expect.objectContaining({
+        code: SegCode.CORRUPT_BEFORE_TAIL,
+        offset: p1,
+        details: expect.objectContaining({ reason: 'crc_mismatch', witness: positions[2] }),
+      }),
+    );
+    expect(segFiles(fs, '/s').log).toEqual(bad); // nothing cut
+    // Zeros before a valid frame: the same.
+    const zeros = new Uint8Array([...full.log.subarray(0, p1), ...new Uint8Array(64), ...full.log.subarray(p1)]);
+    fs.put('/s/00000000000000000000.log', zeros);
+    expect(() => Segment.open(fs, '/s', 0n, { tail: 'torn-only' })).toThrowError(
+      expect.objectContaining({ code: SegCode.CORRUPT_BEFORE_TAIL, offset: p1 }),
+    );
+    // A torn last frame and a zero-filled tail have no witness: they are cut.
+    for (const tail of [
+      full.log.subarray(0, (positions[2] as number) + 5),
+      new Uint8Array([...full.log, ...new Uint8Array(4096)]),
+    ]) {
+      fs.put('/s/00000000000000000000.log', tail);
+      const seg = Segment.open(fs, '/s', 0n, { tail: 'torn-only' });
+      expect(seg.size).toBe(tail.length > full.log.length ? full.log.length : (positions[2] as number));
+      seg.close();
+    }
+  });
+
   it('rebuilds a lost or garbage time index and keeps lookups exact', () => {
     const fs = new SimFs();
     written(fs, 200);

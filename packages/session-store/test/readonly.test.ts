@@ -45,6 +45,7 @@ function guarded(fs: Fs, calls: string[] = []): Fs {
     },
     readFile: (p) => fs.readFile(p),
     stat: (p) => fs.stat(p),
+    lstat: (p) => fs.lstat(p),
     exists: (p) => fs.exists(p),
     readdir: (p) => fs.readdir(p),
     mkdir: (p) => refuse('mkdir', p),

@@ -1,4 +1,8 @@
-import { SimFs } from '@logspec/core/testing';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeFs } from '@logspec/core/node';
+import { FaultFs, SimFs } from '@logspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import { SessCode } from '../src/index.js';
 import { hasV2Sidecar, importV1Jsonl, SessionStore, v2SidecarPath } from '../src/store.js';
@@ -91,6 +95,52 @@ describe('import of a v1 JSONL session', () => {
     const r = importV1Jsonl(fs, '/w/s.jsonl', { uuid: ids(), now: () => T, keepBackup: true });
     expect(r.backup).toMatch(/^\/w\/s\.v2\.backup\./);
     expect(fs.exists(r.backup as string)).toBe(true);
+    const s = SessionStore.open(fs, '/w/s.v2');
+    expect(s.entryCount()).toBe(3);
+    s.close();
+  });
+
+  it('replacing a sidecar that holds a link to an outside directory unlinks the link and leaves that directory whole', () => {
+    // The issue's case: a symlink `tmp/ext -> <dir>` in the old sidecar. Removing the replaced
+    // sidecar must not follow it (Rust's remove_dir_all does not).
+    const d = mkdtempSync(join(tmpdir(), 'logspec-sidecar-link-'));
+    try {
+      const fs = new NodeFs();
+      mkdirSync(join(d, 'outside'));
+      writeFileSync(join(d, 'outside', 'keep.txt'), 'precious');
+      writeFileSync(join(d, 's.jsonl'), `${[HEADER, ENTRIES[0]].join('\n')}\n`);
+      importV1Jsonl(fs, join(d, 's.jsonl'), { uuid: ids(), now: () => T });
+      symlinkSync(join(d, 'outside'), join(d, 's.v2', 'tmp', 'ext'));
+      symlinkSync('.', join(d, 's.v2', 'tmp', 'loop'));
+      writeFileSync(join(d, 's.jsonl'), `${[HEADER, ...ENTRIES].join('\n')}\n`);
+      const r = importV1Jsonl(fs, join(d, 's.jsonl'), { uuid: ids(), now: () => T });
+      expect(r.backup).toBeUndefined();
+      expect(readdirSync(join(d, 'outside'))).toEqual(['keep.txt']);
+      expect(readFileSync(join(d, 'outside', 'keep.txt'), 'utf8')).toBe('precious');
+      expect(readdirSync(d).sort()).toEqual(['outside', 's.jsonl', 's.v2']);
+      const s = SessionStore.open(fs, join(d, 's.v2'));
+      expect(s.entryCount()).toBe(3);
+      s.close();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('SimFs: the same with a link in the old sidecar, and a failed removal keeps the import and reports the backup', () => {
+    const fs = new SimFs();
+    fs.put('/outside/keep', enc.encode('precious'));
+    session(fs, '/w/s.jsonl', [HEADER, ENTRIES[0] as string]);
+    importV1Jsonl(fs, '/w/s.jsonl', { uuid: ids(), now: () => T });
+    fs.symlink('/outside', '/w/s.v2/tmp/ext');
+    session(fs, '/w/s.jsonl', [HEADER, ...ENTRIES]);
+    importV1Jsonl(fs, '/w/s.jsonl', { uuid: ids(), now: () => T });
+    expect(fs.readFile('/outside/keep')).toEqual(enc.encode('precious'));
+    expect(fs.readdir('/w')).toEqual(['s.jsonl', 's.v2']);
+    // Removing the old sidecar fails after the swap: the new sidecar stays, the old is the backup.
+    const faulty = new FaultFs(fs, [{ at: 1, op: 'rmdir', kind: 'EACCES', path: '.backup.' }]);
+    const r = importV1Jsonl(faulty, '/w/s.jsonl', { uuid: ids(), now: () => T });
+    expect(r.backup).toMatch(/^\/w\/s\.v2\.backup\./);
+    expect(r.backupRemovalError).toMatchObject({ code: 'CORE_IO' });
     const s = SessionStore.open(fs, '/w/s.v2');
     expect(s.entryCount()).toBe(3);
     s.close();

@@ -53,6 +53,7 @@ export {
   describeSkip,
   type FileEnd,
   findResync,
+  RESYNC_LIMIT,
   type RecordSink,
   readWalBytes,
   type ScanMode,

@@ -129,7 +129,10 @@ export type FileEnd =
       bytes: number;
       cause: 'short_record' | 'bad_length';
       length: number;
-      /** Where a valid record was found after the damage; null if the search was not done. */
+      /**
+       * Where a valid record was found after the damage; null when none was found in what was
+       * searched (the first RESYNC_LIMIT bytes, within the CRC budget) and more remained.
+       */
       resyncAt: number | null;
     };
 
@@ -161,7 +164,8 @@ export function findResync(
 
 /**
  * Classifies the stop of a logspec scan. `rest` holds the file's bytes from the stop
- * (`offset`) to its end, or is undefined when there were too many to search.
+ * (`offset`) on — at most RESYNC_LIMIT of them (WAL-S-003) — or is undefined when none are
+ * searched. Only a search that covered every byte to the end can call the end torn.
  */
 export function classifyEnd(
   kind: number,
@@ -174,7 +178,7 @@ export function classifyEnd(
   if (kind === CHUNK_STRAY) return { kind: 'torn', offset, bytes, cause: 'stray_bytes', length: null };
   const cause = kind === CHUNK_BAD_LENGTH ? 'bad_length' : 'short_record';
   const resync = rest ? findResync(rest, viewOf(rest), 0, rest.length) : -2;
-  if (resync === -1) return { kind: 'torn', offset, bytes, cause, length };
+  if (resync === -1 && rest?.length === bytes) return { kind: 'torn', offset, bytes, cause, length };
   return { kind: 'corrupt', offset, bytes, cause, length, resyncAt: resync >= 0 ? offset + resync : null };
 }
 
@@ -265,7 +269,7 @@ export function scanBytes(bytes: Uint8Array, sink: RecordSink, opts: { mode?: Sc
   const mode = opts.mode ?? 'logspec';
   const st = new ChunkState();
   scanChunk(bytes, viewOf(bytes), 0, bytes.length, 0, bytes.length, mode === 'original', sink, st);
-  return finishFile(st, bytes.length, mode, opts.file ?? '', (from) => bytes.subarray(from));
+  return finishFile(st, bytes.length, mode, opts.file ?? '', (from) => bytes.subarray(from, from + RESYNC_LIMIT));
 }
 
 /** Shared end-of-file handling of the in-memory and the chunked file scanners. */
@@ -286,13 +290,7 @@ export function finishFile(
       return classifyEnd(st.kind, offset, st.length, fileEnd, undefined);
     default:
       if (mode === 'original') throw originalAbort(st.kind, offset, st.length, fileEnd, file);
-      return classifyEnd(
-        st.kind,
-        offset,
-        st.length,
-        fileEnd,
-        fileEnd - offset <= RESYNC_LIMIT ? restFrom(offset) : undefined,
-      );
+      return classifyEnd(st.kind, offset, st.length, fileEnd, restFrom(offset));
   }
 }
 

@@ -74,6 +74,22 @@ describe('logspec mode: how a file ends', () => {
     });
   });
 
+  it('more than 64 MiB after a bad length: the first 64 MiB are searched, the rest is not called torn', () => {
+    // WAL-S-003: a valid record soon after the damage is found even in a file larger than the
+    // search window; with none in the window the end is corrupt (not known), never torn.
+    const big = 65 * 1024 * 1024;
+    const withRecord = new Uint8Array(big);
+    withRecord.set(a, 0);
+    withRecord.set(b, a.length + 100);
+    const found = readWalBytes(withRecord).files[0]?.end;
+    expect(found).toMatchObject({ kind: 'corrupt', cause: 'bad_length', offset: a.length, resyncAt: a.length + 100 });
+    const fs = simWith({ 'wal_0000000000000000.log': withRecord });
+    expect(readWal('/w', { fs }).files[0]?.end).toMatchObject({ kind: 'corrupt', resyncAt: a.length + 100 });
+    const none = new Uint8Array(big);
+    none.set(a, 0);
+    expect(readWalBytes(none).files[0]?.end).toMatchObject({ kind: 'corrupt', offset: a.length, resyncAt: null });
+  });
+
   it('a length running past the end with valid records inside: corrupt, not torn', () => {
     const hugeLen = a.slice();
     new DataView(hugeLen.buffer).setUint32(0, 1_000_000, true);

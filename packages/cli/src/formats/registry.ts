@@ -1,4 +1,5 @@
-import { hotframe, hotlog } from './hot.js';
+import { hotlog } from './hot.js';
+import { hotframe } from './hotframe.js';
 import { ring } from './ring.js';
 import { segment } from './segment.js';
 import { session } from './session.js';

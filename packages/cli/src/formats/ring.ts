@@ -1,19 +1,16 @@
-import { basename, dirname, type Fs, isLogspecError, readFully } from '@logspec/core';
+import { basename, dirname, type Fs, isLogspecError } from '@logspec/core';
 import {
   checkSlotCanonical,
   decodeHeader,
   foreignMagicError,
-  HEADER_BYTES,
   headerToJson,
   isTornMagic,
-  nextSlotOf,
   RECORD_MAGIC,
   type RingGeometry,
   type RingHeader,
   type RingSlot,
   readRing,
   readSlotAt,
-  ringFileLength,
   SLOT_BYTES,
   type SlotView,
   scanRing,
@@ -21,10 +18,20 @@ import {
   slotToJson,
   visitRecords,
 } from '@logspec/ring-log';
-import { RingLog } from '@logspec/ring-log/store';
+import { RingLog, readRingImage } from '@logspec/ring-log/store';
 import { BigRange, bytes, isoFromNs, kv } from '../text.js';
-import { healthJson, healthLine, label, problemOf } from './common.js';
-import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import { healthJson, healthLine, label, ProblemList, problemOf } from './common.js';
+import type {
+  Ctx,
+  DamageSink,
+  DumpItem,
+  Follower,
+  FormatAdapter,
+  Problem,
+  RepairPlan,
+  Summary,
+  VerifyResult,
+} from './types.js';
 
 /** vyre's VRRL0001 replay ring through `@logspec/ring-log`. */
 
@@ -32,55 +39,66 @@ interface RingImage {
   file: string;
   size: number;
   header: RingHeader;
-  /** The slots as a whole ring: the file's bytes, zero-padded (empty slots) if the file is short. */
+  /** The file's bytes up to the last slot: every slot, unless the file is short (`whole` false). */
   ring: Uint8Array;
-  /** The bytes actually present (up to the last slot). */
-  present: number;
+  whole: boolean;
   g: RingGeometry;
 }
 
-/** Reads a ring's header and slots (at most 64 MiB + 32: the header's capacity is checked first). */
+/**
+ * Reads a ring through the package's reader: the header is checked before anything is
+ * allocated, the buffer is never larger than the file, and the read is a consistent one
+ * (RING-R-015), since a writer may be appending while we read.
+ */
 function loadRing(fs: Fs, path: string): RingImage {
-  const h = fs.open(path);
-  try {
-    const size = h.size();
-    const head = new Uint8Array(Math.min(size, HEADER_BYTES));
-    readFully(h, head, 0, head.length, 0);
-    const header = decodeHeader(head);
-    const need = ringFileLength(header.capacity);
-    const ring = new Uint8Array(need);
-    const present = readFully(h, ring, 0, Math.min(size, need), 0);
-    return { file: path, size, header, ring, present, g: { capacity: header.capacity, nextSlot: nextSlotOf(header) } };
-  } finally {
-    h.close();
+  const r = readRingImage(fs, path, { consistent: true });
+  return { file: path, size: r.size, header: r.header, ring: r.image, whole: r.whole, g: r.geometry };
+}
+
+/** The foreign slots of a scan as problems, one per run of neighbouring slots. */
+function foreignProblems(img: RingImage, foreign: readonly number[], name: string, out: (p: Problem) => void): void {
+  const view = new DataView(img.ring.buffer, img.ring.byteOffset, img.ring.byteLength);
+  for (const pos of foreign) {
+    const at = slotOffset(pos);
+    const magic = view.getUint32(at, true);
+    const p = problemOf(foreignMagicError(magic, at, pos), name);
+    if (isTornMagic(magic)) p.message += " (a torn magic left by a crash: 'logspec repair' clears the slot)";
+    p.end = at + SLOT_BYTES;
+    out(p);
   }
 }
 
 function analyze(path: string, ctx: Ctx, strict: boolean) {
   const img = loadRing(ctx.fs, path);
   const name = basename(path);
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   const notes: string[] = [];
+  const stats = {
+    ts: new BigRange(),
+    epoch: new BigRange(),
+    tenants: new Set<number>(),
+    empty: 0,
+    records: 0,
+    foreign: 0,
+  };
   try {
     // The original's read, in ring order: reports the first slot beyond the end of a short file.
-    readRing(img.ring.subarray(0, img.present), { foreignSlots: 'skip' });
+    readRing(img.ring, { foreignSlots: 'skip' });
   } catch (e) {
     if (!isLogspecError(e)) throw e;
-    problems.push(problemOf(e, name));
+    problems.add(problemOf(e, name));
+  }
+  if (!img.whole) {
+    // A short file: its slots cannot be read as a ring (the package refuses it, RING_SHORT_FILE).
+    return { img, stats, problems, notes };
   }
   const scan = scanRing(img.ring, img.g, { foreignSlots: 'skip' });
-  const view = new DataView(img.ring.buffer);
-  for (const pos of scan.foreignSlots) {
-    const at = slotOffset(pos);
-    const magic = view.getUint32(at, true);
-    const p = problemOf(foreignMagicError(magic, at, pos), name);
-    if (isTornMagic(magic)) p.message += " (a torn magic left by a crash: 'logspec repair' clears the slot)";
-    problems.push(p);
-  }
+  stats.records = scan.records;
+  stats.foreign = scan.foreignSlots.length;
+  foreignProblems(img, scan.foreignSlots, name, (p) => problems.add(p));
   if (img.size > img.ring.length) {
     notes.push(`${img.size - img.ring.length} bytes after the last slot (ignored, as by the original)`);
   }
-  const stats = { ts: new BigRange(), epoch: new BigRange(), tenants: new Set<number>(), empty: 0 };
   ctx.progress.begin(`scanning ${label(path)}`, img.ring.length);
   try {
     visitRecords(img.ring, img.g, (s) => {
@@ -100,10 +118,10 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
       if (!isLogspecError(e)) throw e;
       notes.push(`${e.code}: ${e.message} (the original accepts it)`);
     }
+    const view = new DataView(img.ring.buffer, img.ring.byteOffset, img.ring.byteLength);
     let strictNotes = 0;
     for (let pos = 0; pos < img.header.capacity; pos++) {
       const at = slotOffset(pos);
-      if (at + SLOT_BYTES > img.present) break;
       const magic = view.getUint32(at, true);
       if (magic !== 0 && magic !== RECORD_MAGIC) continue;
       try {
@@ -115,7 +133,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
     }
     if (strictNotes > 20) notes.push(`… ${strictNotes - 20} more slots with non-canonical bytes`);
   }
-  return { img, scan, stats, problems, notes };
+  return { img, stats, problems, notes };
 }
 
 function slotText(index: number, position: number, s: RingSlot): string {
@@ -136,7 +154,8 @@ function eachRecord(img: RingImage, visit: (s: SlotView, index: number) => void)
 
 /**
  * Follows a ring that another process appends to: the file never grows, so each poll re-reads
- * it and emits, in ring order from the previous cursor, the record slots whose bytes changed.
+ * it (consistently, RING-R-015) and emits, in ring order from the previous cursor, the record
+ * slots whose bytes changed.
  */
 class RingFollower implements Follower {
   private prev: Uint8Array | null = null;
@@ -147,13 +166,16 @@ class RingFollower implements Follower {
     private readonly ctx: Ctx,
   ) {}
 
-  poll(emit: (item: DumpItem) => void): void {
+  poll(emit: (item: DumpItem) => void, damage: DamageSink): void {
     const img = loadRing(this.ctx.fs, this.path);
+    if (!img.whole) readRing(img.ring); // RING_SHORT_FILE, as the package reads it
     const prev = this.prev;
     if (prev === null || prev.length !== img.ring.length) {
+      const scan = scanRing(img.ring, img.g, { foreignSlots: 'skip' });
+      foreignProblems(img, scan.foreignSlots, basename(this.path), damage);
       eachRecord(img, (s) => emit(slotItem(this.index++, s.position, s.toSlot())));
     } else {
-      const view = new DataView(img.ring.buffer);
+      const view = new DataView(img.ring.buffer, img.ring.byteOffset, img.ring.byteLength);
       const cap = img.header.capacity;
       for (let step = 0; step < cap; step++) {
         const pos = (this.prevNext + step) % cap;
@@ -178,22 +200,23 @@ export const ring: FormatAdapter = {
   name: 'ring',
 
   inspect(path, ctx): Summary {
-    const { img, scan, stats, problems, notes } = analyze(path, ctx, false);
+    const { img, stats, problems, notes } = analyze(path, ctx, false);
     const h = headerToJson(img.header);
     return {
+      ok: problems.total === 0,
       json: {
         format: 'ring',
         path,
         size: img.size,
         header: h,
-        records: scan.records,
+        records: stats.records,
         empty_slots: stats.empty,
-        foreign_slots: scan.foreignSlots.length,
+        foreign_slots: stats.foreign,
         timestamp_ns: stats.ts.json(),
         epoch: stats.epoch.json(),
         tenants: stats.tenants.size,
         notes,
-        health: healthJson(problems),
+        health: healthJson(problems.items, problems.unlisted),
       },
       lines: kv([
         ['format', 'ring (vyre VRRL0001 replay ring)'],
@@ -203,28 +226,25 @@ export const ring: FormatAdapter = {
         ['cursor', `${img.header.cursor} (next slot ${h.next_slot})`],
         [
           'records',
-          `${scan.records} (${stats.empty} empty slots${scan.foreignSlots.length ? `, ${scan.foreignSlots.length} foreign` : ''})`,
+          img.whole
+            ? `${stats.records} (${stats.empty} empty slots${stats.foreign ? `, ${stats.foreign} foreign` : ''})`
+            : '— (the file is shorter than its capacity needs)',
         ],
         ['time', stats.ts.text(isoFromNs)],
         ['epochs', stats.epoch.text()],
         ['tenants', String(stats.tenants.size)],
         ...notes.map((n) => ['note', n] as const),
-        ['health', healthLine(problems)],
+        ['health', healthLine(problems.items, problems.unlisted)],
       ]),
     };
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
     const img = loadRing(ctx.fs, path);
+    // A short file is refused as the package refuses it (RING_SHORT_FILE, in ring order).
+    if (!img.whole) readRing(img.ring, { foreignSlots: 'skip' });
     const scan = scanRing(img.ring, img.g, { foreignSlots: 'skip' });
-    if (img.present < img.ring.length) {
-      ctx.io.stderr(`logspec: warning: ${path} is shorter than its capacity needs; missing slots read as empty\n`);
-    }
-    if (scan.foreignSlots.length > 0) {
-      ctx.io.stderr(
-        `logspec: warning: ${scan.foreignSlots.length} slots with a foreign magic left out (slots ${scan.foreignSlots.slice(0, 10).join(', ')}${scan.foreignSlots.length > 10 ? ', …' : ''})\n`,
-      );
-    }
+    foreignProblems(img, scan.foreignSlots, basename(path), damage);
     let stop = false;
     eachRecord(img, (s, i) => {
       if (!stop && visit(slotItem(i, s.position, s.toSlot())) === false) stop = true;
@@ -241,7 +261,8 @@ export const ring: FormatAdapter = {
         'strict: flags, cursor < capacity, zero padding and empty slots (reported as notes)',
         'not checkable: record contents (the format has no checksum)',
       ],
-      problems,
+      problems: problems.items,
+      unlisted: problems.unlisted,
       notes,
     };
   },

@@ -1,19 +1,11 @@
-import { basename, dirname, type Fs, isLogspecError, joinPath, type LogspecError, readFully } from '@logspec/core';
-import { scanFileFrames, segmentLayout } from '@logspec/frame';
+import { basename, dirname, joinPath } from '@logspec/core';
 import {
-  decodeMessageAt,
-  FRAME_HEADER_SIZE,
-  formatTimestamp,
   INDEX_INTERVAL_BYTES,
   type IndexProblem,
   indexEntryOrderProblem,
   indexedFrameProblem,
   indexTornTail,
-  listSegmentBases,
-  type Message,
-  messageToJson,
   OffsetIndex,
-  parseRustU64,
   SegCode,
   segmentFileName,
   splitExtension,
@@ -23,123 +15,24 @@ import {
   timestampMillis,
 } from '@logspec/segment-index';
 import { Partition, Segment } from '@logspec/segment-index/store';
-import { CliCode, UsageError } from '../errors.js';
-import { hexPreview } from '../hex.js';
-import { BigRange, bytes, count, isoFromMs, kv, short } from '../text.js';
-import { healthJson, healthLine, label, problemOf } from './common.js';
-import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import { BigRange, bytes, count, isoFromMs, kv } from '../text.js';
+import { healthJson, healthLine, label, ProblemList } from './common.js';
+import {
+  damageProblem,
+  messageItem,
+  readIndex,
+  SegmentFollower,
+  type SegRef,
+  segmentsOf,
+  undecodable,
+  walkSegment,
+} from './segment-walk.js';
+import type { Ctx, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**
  * rivven's segment log through `@logspec/segment-index`: a partition directory of
  * `{base:020}.log` + `.index` (+ logspec's `.timeindex`), or one `.log` file.
  */
-
-interface SegRef {
-  base: bigint;
-  dir: string;
-  log: string;
-  name: string;
-}
-
-/** The segments of a partition directory (the original's rule), or the one segment a `.log` path names. */
-function segmentsOf(fs: Fs, path: string): { dir: string; segs: SegRef[]; partition: boolean } {
-  const st = fs.stat(path);
-  if (st?.isDirectory) {
-    const bases = listSegmentBases(fs.readdir(path));
-    return {
-      dir: path,
-      partition: true,
-      segs: bases.map((base) => ({
-        base,
-        dir: path,
-        log: joinPath(path, segmentFileName(base)),
-        name: segmentFileName(base),
-      })),
-    };
-  }
-  const { stem } = splitExtension(basename(path));
-  const base = parseRustU64(stem);
-  if (base === undefined) {
-    throw new UsageError(
-      CliCode.USAGE,
-      `not a segment file name: ${basename(path)}`,
-      'pass a partition directory or a {base:020}.log file',
-    );
-  }
-  return {
-    dir: dirname(path),
-    partition: false,
-    segs: [{ base, dir: dirname(path), log: path, name: basename(path) }],
-  };
-}
-
-interface FrameVisit {
-  at: number;
-  size: number;
-  message: Message | null;
-  error: LogspecError | null;
-  /** With `strict`: why the payload is not the canonical bytes of its message. */
-  strictError: LogspecError | null;
-}
-
-/** Walks every CRC-valid frame of one segment log, decoding its message; returns how the scan stopped. */
-function walkSegment(
-  fs: Fs,
-  seg: SegRef,
-  ctx: Ctx,
-  visit: (f: FrameVisit) => unknown,
-  start = 0,
-  strict = false,
-): { size: number; stop: ReturnType<typeof scanFileFrames> } {
-  const h = fs.open(seg.log);
-  try {
-    const size = h.size();
-    const f: FrameVisit = { at: 0, size: 0, message: null, error: null, strictError: null };
-    const stop = scanFileFrames(
-      h,
-      segmentLayout,
-      (ps, pe, at, b) => {
-        ctx.progress.update(at);
-        f.at = at;
-        f.size = pe - ps + FRAME_HEADER_SIZE;
-        try {
-          f.message = decodeMessageAt(b, ps, pe, { baseOffset: at + FRAME_HEADER_SIZE, copy: true }).message;
-          f.error = null;
-        } catch (e) {
-          if (!isLogspecError(e)) throw e;
-          f.message = null;
-          f.error = e;
-        }
-        f.strictError = null;
-        if (strict && f.message) {
-          try {
-            decodeMessageAt(b, ps, pe, { baseOffset: at + FRAME_HEADER_SIZE, mode: 'strict' });
-          } catch (e) {
-            if (!isLogspecError(e)) throw e;
-            f.strictError = e;
-          }
-        }
-        return visit(f);
-      },
-      { start, end: size },
-    );
-    return { size, stop };
-  } finally {
-    h.close();
-  }
-}
-
-function readIndex(fs: Fs, seg: SegRef, suffix = 'index'): Uint8Array | null {
-  const p = joinPath(seg.dir, segmentFileName(seg.base, suffix));
-  if (!fs.exists(p)) return null;
-  const h = fs.open(p);
-  try {
-    const b = new Uint8Array(h.size());
-    return b.subarray(0, readFully(h, b, 0, b.length, 0));
-  } finally {
-    h.close();
-  }
-}
 
 interface SegStats {
   name: string;
@@ -152,13 +45,15 @@ interface SegStats {
 
 function analyze(path: string, ctx: Ctx, strict: boolean) {
   const { segs, partition, dir } = segmentsOf(ctx.fs, path);
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   const notes: string[] = [];
   const offsets = new BigRange();
   const times = new BigRange();
   const per: SegStats[] = [];
   let messages = 0;
-  let undecodable = 0;
+  let undecodableFrames = 0;
+  /** Damaged regions that valid frames follow. */
+  let afterDamage = 0;
   const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
   ctx.progress.begin(`scanning ${label(path)}`, total);
   let done = 0;
@@ -166,7 +61,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
     segs.forEach((seg, i) => {
       ctx.progress.setBase(done);
       if (!ctx.fs.exists(seg.log)) {
-        problems.push({
+        problems.add({
           code: SegCode.NOT_FOUND,
           file: seg.name,
           offset: null,
@@ -198,39 +93,23 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
       const expected: { rel: bigint; pos: number }[] = [];
       let lastIndexed = 0;
       let lastOffset: bigint | null = null;
-      let emptyRun: { from: number; n: number } | null = null;
       let disorder = 0;
-      const closeRun = () => {
-        if (!emptyRun) return;
-        problems.push({
-          code: SegCode.UNEXPECTED_END,
-          file: seg.name,
-          offset: emptyRun.from,
-          message: `${count(emptyRun.n, 'empty frame')} (8 zero bytes each, as a zero-filled tail looks)`,
-        });
-        emptyRun = null;
-      };
-      const { size, stop } = walkSegment(
+      /** The 4 KiB rule is checked over the frames before the first damage (the log as the original wrote it). */
+      let damaged = false;
+      const { size } = walkSegment(
         ctx.fs,
         seg,
         ctx,
         (f) => {
           const m = f.message;
-          // An empty frame (8 zero bytes) is tail damage, not a frame an entry may point at.
-          if (f.size > FRAME_HEADER_SIZE) for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
-          if (f.at === 0 || f.at - lastIndexed >= INDEX_INTERVAL_BYTES) {
+          for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
+          if (!damaged && (f.at === 0 || f.at - lastIndexed >= INDEX_INTERVAL_BYTES)) {
             lastIndexed = f.at;
             expected.push({ rel: m ? m.offset - seg.base : -1n, pos: f.at });
           }
-          if (f.size === FRAME_HEADER_SIZE) {
-            if (emptyRun) emptyRun.n++;
-            else emptyRun = { from: f.at, n: 1 };
-            return;
-          }
-          closeRun();
           if (!m) {
-            undecodable++;
-            problems.push(problemOf(f.error as LogspecError, seg.name));
+            undecodableFrames++;
+            problems.add(undecodable(f, seg.name));
             return;
           }
           messages++;
@@ -239,10 +118,11 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
           offsets.add(m.offset);
           times.add(timestampMillis(m.timestamp));
           if (m.offset < seg.base) {
-            problems.push({
+            problems.add({
               code: SegCode.OFFSET_BELOW_BASE,
               file: seg.name,
               offset: f.at,
+              end: f.at + f.size,
               message: `message offset ${m.offset} is below the segment's base ${seg.base}: reads never return it`,
             });
           } else if (lastOffset !== null && m.offset <= lastOffset) disorder++;
@@ -259,10 +139,13 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
           }
           return undefined;
         },
-        0,
+        (d) => {
+          damaged = true;
+          if (d.resumeAt !== null) afterDamage += 1;
+          problems.add(damageProblem(d, seg.name));
+        },
         strict,
       );
-      closeRun();
       done += size;
       st.size = size;
       if (disorder > 0) {
@@ -270,27 +153,12 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
           `${seg.name}: ${count(disorder, 'message')} whose offset is not above the previous one (the original accepts that; logspec never writes it)`,
         );
       }
-      if (stop.reason === 'torn') {
-        problems.push({
-          code: SegCode.TORN_FRAME,
-          file: seg.name,
-          offset: stop.offset,
-          message: `frame needs ${stop.needed} bytes, ${stop.available} present: a torn tail (readers stop here)`,
-        });
-      } else if (stop.reason === 'crc_mismatch') {
-        problems.push({
-          code: SegCode.CRC_MISMATCH,
-          file: seg.name,
-          offset: stop.offset,
-          message: `stored CRC-32 ${stop.stored.toString(16).padStart(8, '0')}, payload's ${stop.computed.toString(16).padStart(8, '0')}: the rest of the log (${size - stop.offset} bytes) is not read`,
-        });
-      }
       if (idx === null) {
         if (size > 0) notes.push(`${seg.name}: no .index file (readers scan from the start; repair rebuilds it)`);
       } else {
         const indexName = segmentFileName(seg.base, 'index');
         const report = (p: IndexProblem, file: string) =>
-          problems.push({ code: p.code, file, offset: p.offset, message: p.message });
+          problems.add({ code: p.code, file, offset: p.offset, message: p.message });
         const torn = indexTornTail(idx.length);
         if (torn) report(torn, indexName);
         st.indexEntries = entries.length;
@@ -334,57 +202,12 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
       .filter((n) => splitExtension(n).extension === 'log' && !/^[0-9]{20}\.log$/.test(n));
     if (stray.length) notes.push(`names ending in .log that are not {base:020}.log: ${stray.join(', ')}`);
   }
-  return { segs: per, partition, offsets, times, messages, undecodable, problems, notes };
-}
-
-function messageText(m: Message, file: string, at: number): string {
-  const parts = [`#${m.offset}`, `${file}@${at}`, `ts=${formatTimestamp(m.timestamp)}`];
-  parts.push(`key=${m.key === null ? 'null' : hexPreview(m.key, 24)}`);
-  parts.push(`value=${hexPreview(m.value, 32)}`);
-  for (const h of m.headers) parts.push(`header:${short(h.key, 40)}=${hexPreview(h.value, 16)}`);
-  if (m.producerId !== null) parts.push(`producer=${m.producerId}`);
-  if (m.producerEpoch !== null) parts.push(`epoch=${m.producerEpoch}`);
-  if (m.transactionMarker !== null) parts.push(`marker=${m.transactionMarker}`);
-  if (m.isTransactional) parts.push('transactional');
-  return parts.join(' ');
-}
-
-function messageItem(m: Message, file: string, at: number): DumpItem {
-  return { key: m.offset, json: () => messageToJson(m), text: () => messageText(m, file, at) };
-}
-
-/** Follows a partition (or one segment): per segment, reads on from the end of the last frame seen. */
-class SegmentFollower implements Follower {
-  private readonly next = new Map<bigint, number>();
-  constructor(
-    private readonly path: string,
-    private readonly ctx: Ctx,
-  ) {}
-
-  poll(emit: (item: DumpItem) => void): void {
-    const { segs } = segmentsOf(this.ctx.fs, this.path);
-    const newest = [...this.next.keys()].reduce<bigint | null>((a, b) => (a === null || b > a ? b : a), null);
-    for (const seg of segs) {
-      if (newest !== null && seg.base < newest) continue;
-      if (!this.ctx.fs.exists(seg.log)) continue;
-      let pos = this.next.get(seg.base) ?? 0;
-      walkSegment(
-        this.ctx.fs,
-        seg,
-        this.ctx,
-        (f) => {
-          if (f.message) emit(messageItem(f.message, seg.name, f.at));
-          else
-            this.ctx.io.stderr(
-              `logspec: warning: ${seg.name} frame at byte ${f.at} does not decode (${f.error?.code})\n`,
-            );
-          pos = f.at + f.size;
-        },
-        pos,
-      );
-      this.next.set(seg.base, pos);
-    }
+  if (afterDamage > 0) {
+    notes.push(
+      `${count(afterDamage, 'damaged region')} with valid frames after ${afterDamage === 1 ? 'it' : 'them'}: the frames after the damage are counted here, the original's reader stops at it; 'logspec repair' keeps them (--force cuts them into the quarantine)`,
+    );
   }
+  return { segs: per, partition, offsets, times, messages, undecodable: undecodableFrames, problems, notes };
 }
 
 export const segment: FormatAdapter = {
@@ -394,6 +217,7 @@ export const segment: FormatAdapter = {
     const a = analyze(path, ctx, false);
     const size = a.segs.reduce((n, s) => n + s.size, 0);
     return {
+      ok: a.problems.total === 0,
       json: {
         format: 'segment',
         path,
@@ -412,7 +236,7 @@ export const segment: FormatAdapter = {
         offsets: a.offsets.json(),
         timestamp_millis: a.times.json(),
         notes: a.notes,
-        health: healthJson(a.problems),
+        health: healthJson(a.problems.items, a.problems.unlisted),
       },
       lines: kv([
         ['format', `segment (rivven segment log${a.partition ? ', a partition' : ', one segment'})`],
@@ -428,39 +252,43 @@ export const segment: FormatAdapter = {
         ['offsets', a.offsets.text()],
         ['time', a.times.text(isoFromMs)],
         ...a.notes.map((n) => ['note', n] as const),
-        ['health', healthLine(a.problems)],
+        ['health', healthLine(a.problems.items, a.problems.unlisted)],
       ]),
     };
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
     const { segs } = segmentsOf(ctx.fs, path);
     const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
     ctx.progress.begin(`scanning ${label(path)}`, total);
     let done = 0;
-    let stop = false;
+    let stopped = false;
     try {
       for (const seg of segs) {
-        if (stop) break;
         if (!ctx.fs.exists(seg.log)) continue;
         ctx.progress.setBase(done);
-        const r = walkSegment(ctx.fs, seg, ctx, (f) => {
-          if (!f.message) {
-            ctx.io.stderr(`logspec: warning: ${seg.name} frame at byte ${f.at} does not decode (${f.error?.code})\n`);
-            return undefined;
-          }
-          if (visit(messageItem(f.message, seg.name, f.at)) === false) {
-            stop = true;
+        const r = walkSegment(
+          ctx.fs,
+          seg,
+          ctx,
+          (f) => {
+            if (!f.message) {
+              damage(undecodable(f, seg.name));
+              return undefined;
+            }
+            if (visit(messageItem(f.message, seg.name, f.at)) !== false) return undefined;
+            stopped = true;
             return false;
-          }
-          return undefined;
-        });
+          },
+          (d) => {
+            // Reading stops at the damage, as the original's reader does (its extent and the
+            // valid frame after it are named; 'logspec verify' reads on).
+            damage(damageProblem(d, seg.name));
+            return false;
+          },
+        );
         done += r.size;
-        if (r.stop.reason === 'torn' || r.stop.reason === 'crc_mismatch') {
-          ctx.io.stderr(
-            `logspec: warning: ${seg.name}: ${r.stop.reason} at byte ${r.stop.offset}; the rest of this segment is not read\n`,
-          );
-        }
+        if (stopped) break;
       }
     } finally {
       ctx.progress.end();
@@ -478,7 +306,8 @@ export const segment: FormatAdapter = {
         '.timeindex (logspec): whole entries, entry CRCs, paired with .index, maxima not decreasing',
         'strict: canonical message bytes (reported as notes)',
       ],
-      problems: a.problems,
+      problems: a.problems.items,
+      unlisted: a.problems.unlisted,
       notes: a.notes,
     };
   },
@@ -493,9 +322,15 @@ export const segment: FormatAdapter = {
       return {
         base: dirname(dir),
         entries: [name],
-        run(fs, base) {
+        run(fs, base, opts) {
           // Every segment is checked and repaired, sealed ones too (a bad index entry anywhere).
-          const p = Partition.open(fs, joinPath(base, name), { timeIndex, create: false, recoverSealed: true });
+          // Without --force a tail is cut only when no valid frame follows it (SEG-S-010).
+          const p = Partition.open(fs, joinPath(base, name), {
+            timeIndex,
+            create: false,
+            recoverSealed: true,
+            tail: opts.force ? 'truncate' : 'torn-only',
+          });
           try {
             return p.recoveries.flatMap((r) => recoveryLines(r.recovery, segmentFileName(r.baseOffset)));
           } finally {
@@ -509,8 +344,12 @@ export const segment: FormatAdapter = {
     return {
       base: seg.dir,
       entries: [basename(seg.log), ...names.slice(1)],
-      run(fs, base) {
-        const s = Segment.open(fs, base, seg.base, { timeIndex: hasTimeIndex(seg.dir, seg.base), create: false });
+      run(fs, base, opts) {
+        const s = Segment.open(fs, base, seg.base, {
+          timeIndex: hasTimeIndex(seg.dir, seg.base),
+          create: false,
+          tail: opts.force ? 'truncate' : 'torn-only',
+        });
         try {
           return recoveryLines(s.recovery, seg.name);
         } finally {

@@ -10,10 +10,20 @@ import {
   type SegmentFrame,
 } from '@logspec/session-store';
 import { listFilesRecursive, SessionStore, type SessionStoreOptions } from '@logspec/session-store/store';
-import { bareMessage } from '../errors.js';
+import { bareMessage, CliCode, CliError } from '../errors.js';
 import { bytes, kv, short } from '../text.js';
 import { healthJson, healthLine } from './common.js';
-import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import type {
+  Ctx,
+  DamageSink,
+  DumpItem,
+  Follower,
+  FormatAdapter,
+  Problem,
+  RepairPlan,
+  Summary,
+  VerifyResult,
+} from './types.js';
 
 /**
  * pi's session store v2 (a root with `segments/`, `index/`, `checkpoints/`, `manifest.json`)
@@ -40,7 +50,8 @@ function withReadOnly<T>(root: string, f: (o: Opened | { error: LogspecError }) 
   try {
     store = SessionStore.openReadOnly(ctx.fs, root, storeOptions(root));
   } catch (e) {
-    if (!isLogspecError(e)) throw e;
+    // A file that cannot be read is the command's failure (CORE_IO, naming it), not damage.
+    if (!isLogspecError(e) || e.code === 'CORE_IO') throw e;
     return f({ error: e });
   }
   try {
@@ -149,7 +160,7 @@ class SessionFollower implements Follower {
     private readonly ctx: Ctx,
   ) {}
 
-  poll(emit: (item: DumpItem) => void): void {
+  poll(emit: (item: DumpItem) => void, damage: DamageSink): void {
     const index = readWhole(this.ctx.fs, joinPath(this.root, 'index', 'offsets.jsonl'));
     if (!index) return;
     if (index.length < this.indexPos) {
@@ -166,7 +177,13 @@ class SessionFollower implements Follower {
         row = decodeIndexRow(index, pos, end, true);
       } catch (e) {
         if (!isLogspecError(e)) throw e;
-        this.ctx.io.stderr(`logspec: warning: index row at byte ${pos} does not decode (${e.code})\n`);
+        damage({
+          code: e.code,
+          file: 'index/offsets.jsonl',
+          offset: pos,
+          end: nl + 1,
+          message: `index row does not decode: ${bareMessage(e)}`,
+        });
         pos = nl + 1;
         continue;
       }
@@ -194,6 +211,35 @@ class SessionFollower implements Follower {
   }
 }
 
+/**
+ * Recovery steps that remove frames that read as valid: cutting a segment at a frame that
+ * parses but sits in the wrong place (the frames after it go too), and setting aside whole
+ * later segments. Cutting an unindexed tail (an append the index never committed), a torn or
+ * garbage last line, or rebuilding the index removes no record the store's reader returns.
+ */
+const CUTS_VALID = new Set(['SESS_W_COORDINATE_MISMATCH', 'SESS_W_SEQ_NOT_INCREASING', 'SESS_W_SEGMENT_QUARANTINED']);
+
+/** Without --force: refuses (changing nothing) when opening would remove frames that read as valid. */
+function refuseValidCuts(fs: Fs, root: string): void {
+  const probe = SessionStore.openReadOnly(fs, root, storeOptions(root));
+  try {
+    const cuts = probe.warnings.filter((w) => CUTS_VALID.has(w.code));
+    if (cuts.length === 0) return;
+    const where = cuts
+      .slice(0, 3)
+      .map((w) => `${w.code}${w.file ? ` in ${w.file}` : ''}${w.offset === undefined ? '' : ` at byte ${w.offset}`}`)
+      .join(', ');
+    throw new CliError(
+      CliCode.CORRUPT_BEFORE_TAIL,
+      `the store's recovery would remove frames that read as valid (${where}${cuts.length > 3 ? ', …' : ''}); nothing was changed`,
+      "'logspec repair --force' lets the recovery cut them; every cut byte is kept in quarantine/ and the .quarantine directory",
+      root,
+    );
+  } finally {
+    probe.close();
+  }
+}
+
 export const session: FormatAdapter = {
   name: 'session',
 
@@ -204,6 +250,7 @@ export const session: FormatAdapter = {
         const { problems, notes } = problemsOf(o, path);
         if ('error' in o) {
           return {
+            ok: false,
             json: { format: 'session', path, opened: false, notes, health: healthJson(problems) },
             lines: kv([
               ['format', 'session (pi session store v2)'],
@@ -235,6 +282,7 @@ export const session: FormatAdapter = {
         }
         const typeCounts = Object.fromEntries([...types].sort());
         return {
+          ok: problems.length === 0,
           json: {
             format: 'session',
             path,
@@ -286,12 +334,20 @@ export const session: FormatAdapter = {
     );
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
     withReadOnly(
       path,
       (o) => {
         if ('error' in o) throw o.error;
-        for (const w of o.warnings) ctx.io.stderr(`logspec: warning: the store needs recovery: ${w.message}\n`);
+        // The entries are those of the recovered state; what the recovery would do is damage.
+        for (const w of o.warnings) {
+          damage({
+            code: w.code,
+            file: w.file ?? null,
+            offset: w.offset ?? null,
+            message: `the store needs recovery: ${w.message}`,
+          });
+        }
         for (const f of o.store.readAllEntries()) if (visit(frameItem(f)) === false) break;
       },
       ctx,
@@ -317,8 +373,10 @@ export const session: FormatAdapter = {
     return {
       base: dirname(path),
       entries: [name],
-      run(fs, base) {
-        const store = SessionStore.open(fs, joinPath(base, name), { rootLabel: path });
+      run(fs, base, opts) {
+        const root = joinPath(base, name);
+        if (!opts.force) refuseValidCuts(fs, root);
+        const store = SessionStore.open(fs, root, { rootLabel: path });
         try {
           const out = store.warnings.map((w) => w.message);
           for (const q of store.quarantined)

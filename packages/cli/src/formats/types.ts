@@ -22,25 +22,39 @@ export interface DumpItem {
   text(): string;
 }
 
-/** A damage found by `verify`: code, where, and what. */
+/**
+ * A damage found by `verify` (or met by `dump`/`tail`): code, where, and what. A run of damage
+ * (records skipped one after another, a zero-filled stretch, the bytes up to the next valid
+ * record) is one problem with a range, never one per record.
+ */
 export interface Problem {
   code: string;
   /** File the offset is in (relative to the path given, or its name), when the format has several. */
   file: string | null;
   offset: number | null;
+  /** Where the damaged range ends (exclusive), when it is known. */
+  end?: number | null;
+  /** How many records, frames or slots the range holds, when it is a run of several. */
+  count?: number;
   message: string;
 }
 
-/** What `inspect` prints: a JSON value and the same as readable lines. */
+/** What `inspect` prints: a JSON value and the same as readable lines; `ok` is its health. */
 export interface Summary {
   json: Record<string, unknown>;
   lines: string[];
+  ok: boolean;
 }
+
+/** Where `dump`, `tail` and a follower report the damage they meet (records left out, where reading stopped). */
+export type DamageSink = (p: Problem) => void;
 
 export interface VerifyResult {
   /** What was checked, in words (printed by `verify`, so "ok" says what it means). */
   checks: string[];
   problems: Problem[];
+  /** Problems found beyond those listed (`MAX_LISTED_PROBLEMS`). */
+  unlisted?: number;
   /** Findings that are not damage (a layout no logspec writer produces, but the original reads). */
   notes: string[];
 }
@@ -53,20 +67,27 @@ export interface VerifyResult {
 export interface RepairPlan {
   base: string;
   entries: string[];
-  /** Runs the package's recovery under `base`; returns what the package reported, as lines. */
+  /**
+   * Runs the package's recovery under `base`; returns what the package reported, as lines.
+   * Without `force` it MUST NOT remove a record that reads as valid: it refuses instead (a
+   * `LogspecError` whose code ends in `CORRUPT_BEFORE_TAIL` or `CORRUPT_TAIL`).
+   */
   run(fs: Fs, base: string, opts: { force: boolean }): string[];
 }
 
 /** Polls a growing log: each `poll` emits the records that appeared since the last one (the first: all). */
 export interface Follower {
-  poll(emit: (item: DumpItem) => void): void;
+  poll(emit: (item: DumpItem) => void, damage: DamageSink): void;
 }
 
 export interface FormatAdapter {
   name: FormatName;
   inspect(path: string, ctx: Ctx): Summary;
-  /** Streams every readable record (in log order) to `visit`; returning false stops. */
-  scan(path: string, ctx: Ctx, visit: (item: DumpItem) => boolean | undefined): void;
+  /**
+   * Streams every readable record (in log order) to `visit`; returning false stops. Records it
+   * leaves out and damage where reading stops go to `damage`.
+   */
+  scan(path: string, ctx: Ctx, visit: (item: DumpItem) => boolean | undefined, damage: DamageSink): void;
   verify(path: string, ctx: Ctx): VerifyResult;
   repairPlan(path: string, ctx: Ctx): RepairPlan;
   follow(path: string, ctx: Ctx): Follower;

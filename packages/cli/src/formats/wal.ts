@@ -2,17 +2,12 @@ import { basename, crc32, dirname, type Fs, isLogspecError, joinPath } from '@lo
 import {
   decodeRecord,
   encodeRecord,
-  type FileEnd,
   HEADER_SIZE,
   recordTypeName,
   type SkippedRecord,
-  type SkipReason,
-  skipMessage,
   TraceRecovery,
   toCanonicalEntry,
-  toCanonicalSkipped,
   traceIdHex,
-  WalCode,
   type WalRecord,
 } from '@logspec/wal';
 import {
@@ -25,16 +20,12 @@ import {
   walFileName,
 } from '@logspec/wal/store';
 import { BigRange, bytes, count, isoFromNs, kv, short } from '../text.js';
-import { healthJson, healthLine } from './common.js';
-import type { Ctx, DumpItem, Follower, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import { healthJson, healthLine, ProblemList } from './common.js';
+import type { Ctx, DamageSink, DumpItem, Follower, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
+
+import { endProblem, skipProblem } from './wal-problems.js';
 
 /** xerv's workflow WAL (a directory of `wal_{seq:016x}.log`, or one file) through `@logspec/wal`. */
-
-const SKIP_CODE: Record<SkipReason, string> = {
-  crc_mismatch: WalCode.CRC_MISMATCH,
-  unknown_record_type: WalCode.UNKNOWN_RECORD_TYPE,
-  payload_eof: WalCode.PAYLOAD_EOF,
-};
 
 /** Total bytes to scan (for the progress bar). */
 function totalSize(fs: Fs, path: string): number {
@@ -98,32 +89,11 @@ function walk(
   }
 }
 
-function endProblem(file: string, end: FileEnd, newest: boolean): Problem | null {
-  if (end.kind === 'clean') return null;
-  const where = newest && end.kind === 'torn' ? 'torn tail of the newest file (an interrupted append)' : end.kind;
-  if (end.kind === 'corrupt') {
-    return {
-      code: WalCode.CORRUPTION,
-      file,
-      offset: end.offset,
-      message: `${end.cause === 'bad_length' ? `length ${end.length} cannot be a record` : `a record of ${end.length} bytes runs past the end`}; valid records follow${end.resyncAt === null ? '' : ` (one at byte ${end.resyncAt})`}: the rest of the file (${end.bytes} bytes) is not read`,
-    };
-  }
-  const code = end.cause === 'bad_length' ? WalCode.BAD_LENGTH : WalCode.RECORD_TRUNCATED;
-  const what =
-    end.cause === 'stray_bytes'
-      ? `${end.bytes} stray bytes (shorter than a length field)`
-      : end.cause === 'bad_length'
-        ? `length ${end.length} below the 29-byte header (${end.bytes} bytes to the end)`
-        : `a record of ${end.length} bytes cut short (${end.bytes} bytes present)`;
-  return { code, file, offset: end.offset, message: `${where}: ${what}` };
-}
-
 function analyze(path: string, ctx: Ctx, strict: boolean) {
   const recovery = new TraceRecovery();
   const ts = new BigRange();
   const types = new Map<string, number>();
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   const notes: string[] = [];
   let records = 0;
   let skipped = 0;
@@ -141,12 +111,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
     },
     (s) => {
       skipped++;
-      problems.push({
-        code: SKIP_CODE[s.reason],
-        file: s.file,
-        offset: s.offset,
-        message: `record of ${s.totalLen} bytes skipped: ${skipMessage(s.reason, s.storedCrc, s.computedCrc)}`,
-      });
+      problems.add(skipProblem(s));
     },
   );
   if (strict) {
@@ -158,7 +123,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
   }
   report.files.forEach((f, i) => {
     const p = endProblem(f.file, f.end, i === report.files.length - 1);
-    if (p) problems.push(p);
+    if (p) problems.add(p);
   });
   if (recovery.orphanRecords > 0) {
     notes.push(
@@ -245,7 +210,8 @@ class WalFollower implements Follower {
     this.seqOf = (file) => (isDir ? (parseWalFileName(file) ?? 0n) : (parseWalFileName(basename(path)) ?? 0n));
   }
 
-  poll(emit: (item: DumpItem) => void): void {
+  poll(emit: (item: DumpItem) => void, damage: DamageSink): void {
+    // A torn end is most likely a record being written: the next poll reads it again.
     walk(
       this.path,
       this.ctx,
@@ -255,7 +221,7 @@ class WalFollower implements Follower {
         return undefined;
       },
       (s) => {
-        this.ctx.io.stderr(`logspec: warning: ${s.file} record at byte ${s.offset} skipped (${s.reason})\n`);
+        damage(skipProblem(s));
         this.from = { fileSequence: this.seqOf(s.file), offset: s.offset + s.totalLen };
       },
       this.from,
@@ -319,6 +285,7 @@ export const wal: FormatAdapter = {
     const size = report.files.reduce((n, f) => n + f.size, 0);
     const typeCounts = Object.fromEntries([...types].sort());
     return {
+      ok: problems.total === 0,
       json: {
         format: 'wal',
         path,
@@ -335,7 +302,7 @@ export const wal: FormatAdapter = {
         traces: { incomplete: recovery.incomplete.size, finished: recovery.finished.size },
         timestamp_ns: ts.json(),
         notes,
-        health: healthJson(problems),
+        health: healthJson(problems.items, problems.unlisted),
       },
       lines: kv([
         ['format', 'wal (xerv workflow write-ahead log)'],
@@ -352,22 +319,29 @@ export const wal: FormatAdapter = {
         ['traces', `${recovery.incomplete.size} incomplete, ${recovery.finished.size} finished`],
         ['time', ts.text(isoFromNs)],
         ...notes.map((n) => ['note', n] as const),
-        ['health', healthLine(problems)],
+        ['health', healthLine(problems.items, problems.unlisted)],
       ]),
     };
   },
 
-  scan(path, ctx, visit) {
+  scan(path, ctx, visit, damage) {
     let index = 0;
-    walk(
+    let stopped = false;
+    const report = walk(
       path,
       ctx,
-      (v) => visit(recordItem(index++, v)),
-      (s) =>
-        ctx.io.stderr(
-          `logspec: warning: ${s.file} record at byte ${s.offset} skipped (${toCanonicalSkipped(s).message})\n`,
-        ),
+      (v) => {
+        const r = visit(recordItem(index++, v));
+        if (r === false) stopped = true;
+        return r;
+      },
+      (s) => damage(skipProblem(s)),
     );
+    if (stopped) return;
+    report.files.forEach((f, i) => {
+      const p = endProblem(f.file, f.end, i === report.files.length - 1);
+      if (p) damage(p);
+    });
   },
 
   verify(path, ctx): VerifyResult {
@@ -379,7 +353,8 @@ export const wal: FormatAdapter = {
         'strict: CRC before type, no bytes after the payload (reported as notes)',
         'trace fold: records of traces that never started (reported as notes)',
       ],
-      problems,
+      problems: problems.items,
+      unlisted: problems.unlisted,
       notes,
     };
   },

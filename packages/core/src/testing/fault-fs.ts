@@ -14,6 +14,7 @@ export type FsOp =
   | 'close'
   | 'readFile'
   | 'stat'
+  | 'lstat'
   | 'exists'
   | 'readdir'
   | 'mkdir'
@@ -116,6 +117,10 @@ export class FaultFs implements Fs {
   stat(path: string): FileStat | undefined {
     this.gate('stat', path);
     return this.inner.stat(path);
+  }
+  lstat(path: string): FileStat | undefined {
+    this.gate('lstat', path);
+    return this.inner.lstat(path);
   }
   exists(path: string): boolean {
     this.gate('exists', path);

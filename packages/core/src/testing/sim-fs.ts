@@ -1,7 +1,8 @@
 import { CoreCode, LogspecError } from '../errors.js';
-import { type FileHandle, type FileStat, type Fs, IoError, type Lock, type OpenOptions } from '../fs.js';
+import { type FileHandle, type FileStat, type Fs, IoError, isErrno, type Lock, type OpenOptions } from '../fs.js';
 import { makeRng } from './rng.js';
 import { CRASH_MODES, type CrashMode, SimFile } from './sim-file.js';
+import { resolvePath, SimDir, SimLink, type SimNode, segments } from './sim-tree.js';
 
 export { CRASH_MODES, type CrashMode };
 
@@ -43,39 +44,6 @@ export interface SimFsOptions {
   now?: () => number;
 }
 
-class SimDir {
-  readonly kind = 'dir';
-  /** Entries as the process sees them. */
-  entries: Map<string, SimNode>;
-  /** Entries as of the last `fsyncDir` of this directory. */
-  durable: Map<string, SimNode>;
-  mode: number;
-  mtimeMs: number;
-  constructor(
-    mode: number,
-    mtimeMs: number,
-    entries = new Map<string, SimNode>(),
-    durable = new Map<string, SimNode>(),
-  ) {
-    this.entries = entries;
-    this.durable = durable;
-    this.mode = mode;
-    this.mtimeMs = mtimeMs;
-  }
-}
-type SimNode = SimDir | SimFile;
-
-/** Splits a path into segments; relative paths resolve against `/`. */
-function segments(path: string): string[] {
-  const out: string[] = [];
-  for (const s of path.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') out.pop();
-    else out.push(s);
-  }
-  return out;
-}
-
 /**
  * An in-memory, synchronous, deterministic `Fs` that models what survives a power loss.
  *
@@ -87,6 +55,8 @@ function segments(path: string): string[] {
  * - `crash(mode, seed)` replaces the state with one a real crash could leave and
  *   invalidates open handles and locks.
  * - Mutating calls are counted (`mutations`); `crashAfter` makes one of them the crash.
+ * - Symbolic links (`symlink`, for seeding a test) are followed as the kernel follows them;
+ *   `lstat`, `unlink`, `rename` and `rmdir` act on the link itself.
  */
 export class SimFs implements Fs {
   private root: SimDir;
@@ -169,7 +139,7 @@ export class SimFs implements Fs {
         if (node.kind === 'dir') {
           // A directory reachable twice (a rename made durable on one side only) becomes two.
           node = rebuild(node);
-        } else {
+        } else if (node.kind === 'file') {
           // No hard links in SimFs: a file reachable twice gets its own copy.
           if (seen.has(node)) node = node.clone();
           seen.add(node);
@@ -195,6 +165,7 @@ export class SimFs implements Fs {
     const copy = (n: SimNode): SimNode => {
       let m = nodes.get(n);
       if (m) return m;
+      if (n.kind === 'link') return n;
       if (n.kind === 'file') {
         m = n.clone();
         nodes.set(n, m);
@@ -218,7 +189,7 @@ export class SimFs implements Fs {
       d.durable = new Map(d.entries);
       for (const n of d.entries.values()) {
         if (n.kind === 'dir') walk(n);
-        else n.sync();
+        else if (n.kind === 'file') n.sync();
       }
     };
     walk(this.root);
@@ -248,7 +219,20 @@ export class SimFs implements Fs {
     dir.durable.set(name, f);
   }
 
-  /** Every file path under `dir` (default `/`), recursively, sorted. */
+  /**
+   * Creates a symbolic link at `path` pointing at `target` (parents must exist), durable. For
+   * seeding a test's starting state; not a crash point.
+   */
+  symlink(target: string, path: string): void {
+    this.alive();
+    const { dir, name } = this.parentOf(path, 'symlink');
+    if (dir.entries.has(name)) throw new IoError('symlink', path, 'EEXIST');
+    const link = new SimLink(target, this.now());
+    dir.entries.set(name, link);
+    dir.durable.set(name, link);
+  }
+
+  /** Every file path under `dir` (default `/`), recursively, sorted (links are not followed). */
   listFiles(dir = '/'): string[] {
     const out: string[] = [];
     const walk = (d: SimDir, prefix: string): void => {
@@ -256,7 +240,7 @@ export class SimFs implements Fs {
         const n = d.entries.get(name) as SimNode;
         const p = `${prefix}/${name}`;
         if (n.kind === 'dir') walk(n, p);
-        else out.push(p);
+        else if (n.kind === 'file') out.push(p);
       }
     };
     const base = segments(dir);
@@ -272,37 +256,34 @@ export class SimFs implements Fs {
 
   // ---- path resolution -------------------------------------------------------------
 
-  private lookup(path: string): SimNode | undefined {
-    let n: SimNode = this.root;
-    for (const s of segments(path)) {
-      if (n.kind !== 'dir') return undefined;
-      const next: SimNode | undefined = n.entries.get(s);
-      if (!next) return undefined;
-      n = next;
+  /** The node at `path` (the link itself when not `follow`), or undefined when it or a parent is missing. */
+  private lookup(path: string, follow = true): SimNode | undefined {
+    try {
+      return resolvePath(this.root, path, follow, 'lookup').node;
+    } catch (e) {
+      if (isErrno(e, 'ENOENT') || isErrno(e, 'ENOTDIR')) return undefined;
+      throw e;
     }
-    return n;
   }
 
-  /** The parent directory of `path` and the last segment; ENOENT/ENOTDIR as the OS would. */
+  /** The directory holding `path`'s last component (not followed) and its name; ENOENT/ENOTDIR as the OS would. */
   private parentOf(path: string, op: string): { dir: SimDir; name: string } {
-    const segs = segments(path);
-    const name = segs.pop();
-    if (name === undefined) throw new IoError(op, path, 'EBUSY', `${op} ${path}: is the root`);
-    let dir: SimNode = this.root;
-    for (const s of segs) {
-      const next: SimNode | undefined = dir.kind === 'dir' ? dir.entries.get(s) : undefined;
-      if (!next) throw new IoError(op, path, 'ENOENT');
-      if (next.kind !== 'dir') throw new IoError(op, path, 'ENOTDIR');
-      dir = next;
-    }
-    return { dir: dir as SimDir, name };
+    const r = resolvePath(this.root, path, false, op);
+    if (r.name === '') throw new IoError(op, path, 'EBUSY', `${op} ${path}: is the root`);
+    return r;
   }
 
   private dirAt(path: string, op: string): SimDir {
-    const n = this.lookup(path);
+    const n = resolvePath(this.root, path, true, op).node;
     if (!n) throw new IoError(op, path, 'ENOENT');
     if (n.kind !== 'dir') throw new IoError(op, path, 'ENOTDIR');
     return n;
+  }
+
+  private statOf(n: SimNode): FileStat {
+    if (n.kind === 'file') return { size: n.size, isFile: true, isDirectory: false, mtimeMs: n.mtimeMs, mode: n.mode };
+    if (n.kind === 'dir') return { size: 0, isFile: false, isDirectory: true, mtimeMs: n.mtimeMs, mode: n.mode };
+    return { size: n.target.length, isFile: false, isDirectory: false, mtimeMs: n.mtimeMs, mode: 0o777 };
   }
 
   // ---- Fs --------------------------------------------------------------------------
@@ -310,9 +291,12 @@ export class SimFs implements Fs {
   open(path: string, opts: OpenOptions = {}): FileHandle {
     if (opts.create || opts.truncate) this.mutate('open', path);
     else this.alive();
-    const { dir, name } = this.parentOf(path, 'open');
-    let node = dir.entries.get(name);
+    // The last component is followed: a link to a file opens the file (or creates it).
+    const { dir, name, node: found } = resolvePath(this.root, path, true, 'open');
+    if (name === '') throw new IoError('open', path, 'EISDIR');
+    let node = found;
     if (node?.kind === 'dir') throw new IoError('open', path, 'EISDIR');
+    if (node?.kind === 'link') throw new IoError('open', path, 'ELOOP');
     if (node && opts.create && opts.exclusive) throw new IoError('open', path, 'EEXIST');
     if (!node) {
       if (!opts.create) throw new IoError('open', path, 'ENOENT');
@@ -329,17 +313,20 @@ export class SimFs implements Fs {
     this.alive();
     const n = this.lookup(path);
     if (!n) throw new IoError('readFile', path, 'ENOENT');
-    if (n.kind === 'dir') throw new IoError('readFile', path, 'EISDIR');
+    if (n.kind !== 'file') throw new IoError('readFile', path, 'EISDIR');
     return n.content();
   }
 
   stat(path: string): FileStat | undefined {
     this.alive();
     const n = this.lookup(path);
-    if (!n) return undefined;
-    return n.kind === 'file'
-      ? { size: n.size, isFile: true, isDirectory: false, mtimeMs: n.mtimeMs, mode: n.mode }
-      : { size: 0, isFile: false, isDirectory: true, mtimeMs: n.mtimeMs, mode: n.mode };
+    return n ? this.statOf(n) : undefined;
+  }
+
+  lstat(path: string): FileStat | undefined {
+    this.alive();
+    const n = this.lookup(path, false);
+    return n ? { ...this.statOf(n), isSymbolicLink: n.kind === 'link' } : undefined;
   }
 
   exists(path: string): boolean {
@@ -355,17 +342,16 @@ export class SimFs implements Fs {
   mkdir(path: string, opts: { recursive?: boolean } = {}): void {
     this.mutate('mkdir', path);
     if (opts.recursive) {
-      let dir = this.root;
-      for (const s of segments(path)) {
-        let next = dir.entries.get(s);
-        if (!next) {
-          next = new SimDir(0o755, this.now());
-          dir.entries.set(s, next);
-          dir.mtimeMs = this.now();
-        } else if (next.kind !== 'dir') {
-          throw new IoError('mkdir', path, 'ENOTDIR');
-        }
-        dir = next;
+      const segs = segments(path);
+      for (let i = 1; i <= segs.length; i++) {
+        const prefix = `/${segs.slice(0, i).join('/')}`;
+        const at = this.lookup(prefix);
+        if (at?.kind === 'dir') continue;
+        if (at) throw new IoError('mkdir', path, 'ENOTDIR');
+        const { dir, name } = this.parentOf(prefix, 'mkdir');
+        if (dir.entries.has(name)) throw new IoError('mkdir', path, 'EEXIST'); // a dangling link
+        dir.entries.set(name, new SimDir(0o755, this.now()));
+        dir.mtimeMs = this.now();
       }
       return;
     }
@@ -384,7 +370,7 @@ export class SimFs implements Fs {
     const existing = dst.dir.entries.get(dst.name);
     if (existing === node) return;
     if (node.kind === 'dir') {
-      if (existing?.kind === 'file') throw new IoError('rename', to, 'ENOTDIR');
+      if (existing && existing.kind !== 'dir') throw new IoError('rename', to, 'ENOTDIR');
       if (existing?.kind === 'dir' && existing.entries.size > 0) throw new IoError('rename', to, 'ENOTEMPTY');
       if (this.isInside(dst.dir, node)) throw new IoError('rename', to, 'EINVAL');
     } else if (existing?.kind === 'dir') {
@@ -432,7 +418,7 @@ export class SimFs implements Fs {
     this.alive();
     const n = this.lookup(path);
     if (!n) throw new IoError('chmod', path, 'ENOENT');
-    n.mode = mode & 0o7777;
+    if (n.kind !== 'link') n.mode = mode & 0o7777;
   }
 
   /** In-memory lock: a second `lock` of the same path while held throws `CORE_LOCKED`. */

@@ -1,5 +1,5 @@
 import { crc32, type FileHandle, readFully } from '@logspec/core';
-import { hotLayout } from '../framing/layout.js';
+import { type FrameLayout, hotLayout } from '../framing/layout.js';
 
 /** How much CRC work the witness search may do before it assumes valid frames could follow. */
 export const WITNESS_BUDGET = 64 << 20;
@@ -13,40 +13,73 @@ export const WITNESS_BUDGET = 64 << 20;
  * zero bytes are a valid empty frame (CRC-32 of nothing is 0), and file systems zero-fill.
  *
  * Returns the witness's offset, `undefined` if there is none, or `'budget'` when the search
- * gave up (treated as "there may be one").
+ * gave up (treated as "there may be one"). `layout` says where a frame keeps its length and
+ * CRC (default: the hot log's; the segment log passes `segmentLayout`).
  */
 export function findWitness(
   handle: FileHandle,
   from: number,
   end: number,
   chunk = 1 << 20,
+  layout: FrameLayout = hotLayout,
 ): number | 'budget' | undefined {
+  const r = searchWitness(handle, from, end, layout, WITNESS_BUDGET, chunk);
+  return r.gaveUp ? 'budget' : r.at;
+}
+
+/** What `searchWitness` found, and the CRC work it did (bytes checksummed). */
+export interface WitnessSearch {
+  at: number | undefined;
+  gaveUp: boolean;
+  work: number;
+}
+
+/**
+ * `findWitness` with the CRC budget as an argument and the work done in the result, so that a
+ * scan searching after several damaged regions can share one budget (and stay linear).
+ */
+export function searchWitness(
+  handle: FileHandle,
+  from: number,
+  end: number,
+  layout: FrameLayout,
+  budget: number,
+  chunk = 1 << 20,
+): WitnessSearch {
   let work = 0;
-  const head = new Uint8Array(8);
-  const hv = new DataView(head.buffer);
-  let buf = new Uint8Array(0);
+  const hs = layout.headerSize;
+  const ov = layout.overhead;
+  let buf = new Uint8Array(Math.max(ov, Math.min(chunk, Math.max(0, end - from))));
+  let view = new DataView(buf.buffer);
+  /** File position of `buf[0]`, and how many bytes of it are loaded. */
   let bufPos = 0;
   let bufLen = 0;
-  const load = (pos: number, n: number): Uint8Array => {
-    if (pos >= bufPos && pos + n <= bufPos + bufLen) return buf.subarray(pos - bufPos, pos - bufPos + n);
-    const size = Math.max(n, Math.min(chunk, end - pos));
-    if (buf.length < size) buf = new Uint8Array(size);
+  const fill = (pos: number, need: number): void => {
+    const size = Math.max(need, Math.min(chunk, end - pos));
+    if (buf.length < size) {
+      buf = new Uint8Array(size);
+      view = new DataView(buf.buffer);
+    }
     bufPos = pos;
     bufLen = readFully(handle, buf, 0, size, pos);
-    return buf.subarray(0, Math.min(n, bufLen));
   };
-  for (let p = from + 1; p + hotLayout.overhead <= end; p++) {
-    const h = load(p, 4);
-    if (h.length < 4) return undefined;
-    head.set(h);
-    const len = hv.getUint32(0, true);
-    if (len === 0 || len > end - p - hotLayout.overhead) continue;
+  // Every byte offset is a candidate; reading the length straight from the buffer keeps a
+  // search over a long zero-filled run at a few nanoseconds per byte.
+  for (let p = from + 1; p + ov <= end; p++) {
+    if (p < bufPos || p + hs > bufPos + bufLen) {
+      fill(p, hs);
+      if (bufLen < hs) break;
+    }
+    const len = layout.payloadLength(view, p - bufPos);
+    if (len === 0 || len > end - p - ov) continue;
     work += len;
-    if (work > WITNESS_BUDGET) return 'budget';
-    const frame = load(p, hotLayout.overhead + len);
-    if (frame.length < hotLayout.overhead + len) continue;
-    const fv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    if (hotLayout.storedCrc(fv, 0, len) === crc32(frame, 4, 4 + len)) return p;
+    if (work > budget) return { at: undefined, gaveUp: true, work };
+    if (p + ov + len > bufPos + bufLen) {
+      fill(p, ov + len);
+      if (bufLen < ov + len) continue;
+    }
+    const at = p - bufPos;
+    if (layout.storedCrc(view, at, len) === crc32(buf, at + hs, at + hs + len)) return { at: p, gaveUp: false, work };
   }
-  return undefined;
+  return { at: undefined, gaveUp: false, work };
 }

@@ -42,6 +42,8 @@ export const SegCode = {
   RELATIVE_OFFSET_OVERFLOW: 'SEG_RELATIVE_OFFSET_OVERFLOW',
   /** Recovery found damage it is configured not to repair (`tail: 'refuse'`). */
   CORRUPT_TAIL: 'SEG_CORRUPT_TAIL',
+  /** Recovery with `tail: 'torn-only'` found a valid frame after the damage and cut nothing (SEG-S-010). */
+  CORRUPT_BEFORE_TAIL: 'SEG_CORRUPT_BEFORE_TAIL',
   /** A value given to an encoder or store is outside its field's range or has the wrong shape. */
   INVALID_VALUE: 'SEG_INVALID_VALUE',
   /** The segment or partition was used after `close()`. */

@@ -4,7 +4,7 @@ import { type Message, type MessageInit, prepareMessage } from '../codec/message
 import { LOCK_FILE, LOG_SUFFIX, splitExtension } from '../codec/names.js';
 import type { MessageVisitor, ReadStopReason, SegmentReadResult } from '../codec/segment-scan.js';
 import { type Timestamp, timestampFromMillis } from '../codec/timestamp.js';
-import { type RecoveryReport, Segment } from './segment.js';
+import { type RecoveryReport, Segment, type SegmentOptions } from './segment.js';
 
 /** The original's default maximum segment size (1 GiB). */
 export const DEFAULT_MAX_SEGMENT_BYTES = 1 << 30;
@@ -29,8 +29,8 @@ export interface PartitionOptions {
   readOnly?: boolean;
   /** Create the directory when missing (default true when writable). */
   create?: boolean;
-  /** What recovery does with a torn or corrupt tail of the active segment (default `truncate`). */
-  tail?: 'truncate' | 'refuse';
+  /** What recovery does with a torn or corrupt tail of the active segment (default `truncate`; see `SegmentOptions.tail`). */
+  tail?: SegmentOptions['tail'];
   /**
    * Also run recovery on the sealed segments (default false: they were synced before the roll,
    * and opening stays cheap). For repair tools: a damaged sealed segment gets its index

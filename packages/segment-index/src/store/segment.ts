@@ -1,5 +1,6 @@
 import { crc32, type FileHandle, type Fs, isErrno, joinPath, LogspecError, readFully, writeFully } from '@logspec/core';
 import { scanFileFrames, segmentLayout } from '@logspec/frame';
+import { findWitness } from '@logspec/frame/store';
 import { appendMessageFrame, appendPreparedFrame, type MessageFields, newFrameBuffer } from '../codec/batch-encoder.js';
 import { SegCode, segError } from '../codec/errors.js';
 import { FRAME_HEADER_SIZE } from '../codec/frame.js';
@@ -46,8 +47,11 @@ export interface SegmentOptions {
   /**
    * What recovery does with a torn or corrupt tail of the log (default `truncate`, Kafka's rule:
    * everything before it was checked frame by frame). `refuse` throws `SEG_CORRUPT_TAIL`.
+   * `torn-only` cuts the tail only when no complete, CRC-valid, non-empty frame follows the
+   * damage (a crash's torn tail); when one does it cuts nothing and throws
+   * `SEG_CORRUPT_BEFORE_TAIL` naming it (SEG-S-010).
    */
-  tail?: 'truncate' | 'refuse';
+  tail?: 'truncate' | 'refuse' | 'torn-only';
   /** Appended frames are kept in memory up to this many bytes before being written (default 64 KiB). */
   writeBufferBytes?: number;
   /** Make every append durable before it returns (default false: durable at `flush()`). */
@@ -238,7 +242,7 @@ export class Segment {
    * that pass their CRC and pair with it; rescan the log from the last entry both agree on,
    * re-deriving entries by the original's rule; cut a torn or corrupt tail.
    */
-  private recover(tail: 'truncate' | 'refuse'): RecoveryReport {
+  private recover(tail: NonNullable<SegmentOptions['tail']>): RecoveryReport {
     const idx = this.index;
     const loaded = idx.length;
     const bad = this.firstBadIndexEntry();
@@ -302,6 +306,18 @@ export class Segment {
           reason: tailKind,
           size: this.fileSize,
         });
+      }
+      if (tail === 'torn-only') {
+        const w = findWitness(this.log, validEnd, this.fileSize, undefined, segmentLayout);
+        if (w !== undefined) {
+          const where = w === 'budget' ? 'may follow (search budget exhausted)' : `follows at byte ${w}`;
+          throw segError(
+            SegCode.CORRUPT_BEFORE_TAIL,
+            `${this.logPath}: ${tailKind} frame at ${validEnd}, and a valid frame ${where}; nothing was cut`,
+            validEnd,
+            { reason: tailKind, witness: w === 'budget' ? null : w, size: this.fileSize },
+          );
+        }
       }
       truncatedBytes = this.fileSize - validEnd;
       this.log.truncate(validEnd);

@@ -1,4 +1,13 @@
-import { dirname, type FileHandle, type Fs, isErrno, joinPath, readFully, writeFully } from '@logspec/core';
+import {
+  dirname,
+  type FileHandle,
+  type Fs,
+  isErrno,
+  readFully,
+  removeTree as removeTreeNoFollow,
+  walkTree,
+  writeFully,
+} from '@logspec/core';
 import { SessCode, SessionError } from '../errors.js';
 
 /** Every file the store creates is private, as the original's `secure_open_options()`. */
@@ -107,35 +116,24 @@ export interface FileEntry {
   size: number;
 }
 
-/** Every regular file under `root`, sorted by relative path (byte order of UTF-16 code units). */
+/**
+ * Every regular file under `root`, sorted by relative path (byte order of UTF-16 code units).
+ * Symbolic links are neither listed nor followed (a link cycle cannot make the walk loop).
+ */
 export function listFilesRecursive(fs: Fs, root: string, skip: (rel: string) => boolean = () => false): FileEntry[] {
   const out: FileEntry[] = [];
-  const walk = (dir: string, rel: string) => {
-    for (const name of fs.readdir(dir)) {
-      const p = joinPath(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (skip(r)) continue;
-      const st = fs.stat(p);
-      if (!st) continue;
-      if (st.isDirectory) walk(p, r);
-      else out.push({ path: r, size: st.size });
-    }
-  };
-  if (fs.stat(root)?.isDirectory) walk(root, '');
+  if (!fs.stat(root)?.isDirectory) return out;
+  walkTree(fs, root, (e) => {
+    if (e.rel === '') return undefined;
+    if (skip(e.rel)) return false;
+    if (e.stat.isFile) out.push({ path: e.rel, size: e.stat.size });
+    return undefined;
+  });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** `fs::remove_dir_all`. */
-export function removeTree(fs: Fs, path: string): void {
-  const st = fs.stat(path);
-  if (!st) return;
-  if (!st.isDirectory) {
-    fs.unlink(path);
-    return;
-  }
-  for (const name of fs.readdir(path)) removeTree(fs, joinPath(path, name));
-  fs.rmdir(path);
-}
+/** `fs::remove_dir_all`: a symbolic link is unlinked, never followed (as Rust's). */
+export const removeTree = removeTreeNoFollow;
 
 /** `path.exists()`: false for a missing path, and (as Rust) for any stat error. */
 export function pathExists(fs: Fs, path: string): boolean {

@@ -71,8 +71,10 @@ export interface ImportResult {
   event: MigrationEvent;
   entries: number;
   root: string;
-  /** The replaced sidecar, when `keepBackup` kept it. */
+  /** The replaced sidecar, when `keepBackup` kept it or it could not be removed. */
   backup?: string;
+  /** Why the replaced sidecar could not be removed (the import itself succeeded). */
+  backupRemovalError?: unknown;
 }
 
 function importError(code: SessCode, message: string, offset?: number): SessionError {
@@ -232,11 +234,24 @@ export function importV1Jsonl(fs: Fs, jsonlPath: string, opts: ImportOptions = {
       throw e;
     }
     fs.fsyncDir(dirname(v2Root));
+    // From here the import has happened: failing to delete the old sidecar leaves it as the
+    // backup (reported), it does not undo or fail the import.
+    let backupRemovalError: unknown;
     if (backup && !opts.keepBackup) {
-      removeTree(fs, backup);
-      backup = undefined;
+      try {
+        removeTree(fs, backup);
+        backup = undefined;
+      } catch (e) {
+        backupRemovalError = e;
+      }
     }
-    return { event, entries: entries.length, root: v2Root, ...(backup ? { backup } : {}) };
+    return {
+      event,
+      entries: entries.length,
+      root: v2Root,
+      ...(backup ? { backup } : {}),
+      ...(backupRemovalError === undefined ? {} : { backupRemovalError }),
+    };
   } catch (e) {
     try {
       store?.close();

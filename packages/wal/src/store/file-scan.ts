@@ -149,7 +149,7 @@ export class ChunkedFileScanner {
     this.pos = 0;
   }
 
-  /** The file's bytes from `offset` to its end (at most RESYNC_LIMIT; the caller checked). */
+  /** The file's bytes from `offset` on, at most RESYNC_LIMIT of them (what the resync search covers). */
   private readRest(offset: number): Uint8Array {
     const out = new Uint8Array(Math.min(RESYNC_LIMIT, this.size - offset));
     const n = readFully(this.h, out, 0, out.length, offset);
