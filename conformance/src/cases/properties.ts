@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexDecode, hexEncode } from '@logspec/core';
+import { concatBytes, hexDecode, hexEncode } from '@logspec/core';
 import fc from 'fast-check';
 import { firstDifference, jsonEqual, show } from '../json/compare.js';
 import type { ByteRange, KindProfile, PropertyProfile } from '../properties/profile.js';
@@ -243,21 +243,11 @@ function mutatedUnits(samples: Sample[]): fc.Arbitrary<{ sample: Sample; bytes: 
         if (m.t === 'flip' && b.length > 0) b[at] = (b[at] as number) ^ (1 << m.bit);
         else if (m.t === 'set' && b.length > 0) b[at] = m.byte;
         else if (m.t === 'cut') b = b.slice(0, at);
-        else if (m.t === 'insert') b = concat(b.subarray(0, at), m.bytes, b.subarray(at));
-        else if (m.t === 'delete') b = concat(b.subarray(0, at), b.subarray(at + m.n));
+        else if (m.t === 'insert') b = concatBytes([b.subarray(0, at), m.bytes, b.subarray(at)]);
+        else if (m.t === 'delete') b = concatBytes([b.subarray(0, at), b.subarray(at + m.n)]);
       }
       return { sample, bytes: b };
     });
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 async function roundTrip(

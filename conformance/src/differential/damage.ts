@@ -5,6 +5,7 @@
  */
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { concatBytes } from '@logspec/core';
 import fc from 'fast-check';
 
 export type Position = { from: 'start' | 'end' | 'any'; k: number };
@@ -119,7 +120,7 @@ export function applyDamage(dir: string, files: readonly string[], damage: reado
         if (ls.length === 0) continue;
         const i = d.line % ls.length;
         const kept = d.t === 'drop-line' ? ls.filter((_, j) => j !== i) : [...ls.slice(0, i + 1), ...ls.slice(i)];
-        b = concat(kept);
+        b = concatBytes(kept);
         done.push(`${d.t === 'drop-line' ? 'drop' : 'duplicate'} line ${i + 1} of ${rel}`);
         break;
       }
@@ -148,16 +149,6 @@ function splitLines(b: Uint8Array): Uint8Array[] {
     }
   }
   if (start < b.length) out.push(b.subarray(start));
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 export * from './bytes.js';
+export * from './concat.js';
 export * from './crc.js';
 export * from './errors.js';
 export * from './fields.js';
