@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeFs } from '@logspec/core/node';
 import { RawJson } from '../src/index.js';
-import { readIndexFast, scanStore } from '../src/recovery/scan.js';
 import type { StoreContext } from '../src/store/context.js';
 import { readIndexFile } from '../src/store/disk.js';
+import { readIndexFast, scanStore } from '../src/store/recovery/scan.js';
 import { SessionStore } from '../src/store.js';
 
 const N = Number(process.env.N ?? 100_000);

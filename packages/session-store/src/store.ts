@@ -50,7 +50,7 @@ export type { QuarantineRecord } from './store/quarantine.js';
 
 // Recovery: integrity problems
 
-export type { IntegrityProblem } from './recovery/integrity.js';
+export type { IntegrityProblem } from './store/recovery/integrity.js';
 
 // Recovery warning codes
 

@@ -2,12 +2,12 @@ import { joinPath } from '@logspec/core';
 import { piCategory, SessCode, SessionError, sessionError } from '../errors.js';
 import { MIGRATION_EVENT_SCHEMA, type MigrationEvent, type MigrationVerification } from '../records/types.js';
 import { encodeIndexRowText, encodeMigrationEvent } from '../records/writer.js';
-import { type BootState, bootstrapOriginal } from '../recovery/bootstrap.js';
-import { listSegmentFiles } from '../recovery/rebuild.js';
 import { checkedAddU64, type U64 } from '../u64.js';
 import type { StoreContext } from './context.js';
 import { readCheckpointFile, readIndexFile } from './disk.js';
 import { appendToFile, mkdirp, pathExists, truncateFileTo, writeSyncedFile } from './fs-ops.js';
+import { type BootState, bootstrapOriginal } from './recovery/bootstrap.js';
+import { listSegmentFiles } from './recovery/rebuild.js';
 
 /** What a rollback needs of the open store. */
 export interface RollbackTarget {

@@ -10,15 +10,15 @@ import {
   type MigrationEvent,
 } from '../records/types.js';
 import { encodeMigrationEvent } from '../records/writer.js';
-import { bootstrapOriginal } from '../recovery/bootstrap.js';
-import { openState } from '../recovery/open.js';
-import { rebuildIndexOriginal } from '../recovery/rebuild.js';
 import type { U64 } from '../u64.js';
 import { prepareAppend } from './append.js';
 import { DEFAULT_MAX_SEGMENT_BYTES, type SessionStoreOptions } from './context.js';
 import { appendToFile, mkdirp } from './fs-ops.js';
 import { writeCheckpointFile, writeManifestFile } from './metadata.js';
 import { withQuarantineSink } from './quarantine.js';
+import { bootstrapOriginal } from './recovery/bootstrap.js';
+import { openState } from './recovery/open.js';
+import { rebuildIndexOriginal } from './recovery/rebuild.js';
 import { type RollbackTarget, rollbackToCheckpoint } from './rollback.js';
 import { SessionStoreReads } from './store-reads.js';
 

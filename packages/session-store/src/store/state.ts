@@ -1,8 +1,8 @@
 import { SessCode, sessionError } from '../errors.js';
 import { EMPTY_CRC32C, GENESIS_CHAIN_HASH } from '../hash.js';
 import type { IndexRow, IndexSummary, SegmentFrame, StoreHead } from '../records/types.js';
-import type { BootState } from '../recovery/bootstrap.js';
 import { checkedAddU64, saturatingSubU64, type U64 } from '../u64.js';
+import type { BootState } from './recovery/bootstrap.js';
 
 /**
  * What an open store knows without reading a file: the original's fields (next sequence

@@ -10,10 +10,6 @@ import type {
   SegmentFrame,
   StoreHead,
 } from '../records/types.js';
-import type { BootState } from '../recovery/bootstrap.js';
-import type { IntegrityProblem } from '../recovery/integrity.js';
-import { integrityProblems, validateIntegrityOriginal } from '../recovery/integrity.js';
-import { storeIsSound } from '../recovery/open.js';
 import type { U64 } from '../u64.js';
 import { type RecoveryWarning, type SessionStoreOptions, type StoreContext, storeContext } from './context.js';
 import {
@@ -29,6 +25,10 @@ import { Layout } from './layout.js';
 import { OpenFiles } from './open-files.js';
 import { OverlayFs } from './overlay-fs.js';
 import type { QuarantineRecord } from './quarantine.js';
+import type { BootState } from './recovery/bootstrap.js';
+import type { IntegrityProblem } from './recovery/integrity.js';
+import { integrityProblems, validateIntegrityOriginal } from './recovery/integrity.js';
+import { storeIsSound } from './recovery/open.js';
 import { StoreState } from './state.js';
 
 /**

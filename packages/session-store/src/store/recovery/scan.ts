@@ -1,6 +1,6 @@
 import { type FileHandle, readFully, sha256Hex } from '@logspec/core';
-import { chainHashStep, chainStepIfClaimed, crc32cMatches, GENESIS_CHAIN_HASH } from '../hash.js';
-import { MAX_LINE_BYTES } from '../lines.js';
+import { chainHashStep, chainStepIfClaimed, crc32cMatches, GENESIS_CHAIN_HASH } from '../../hash.js';
+import { MAX_LINE_BYTES } from '../../lines.js';
 import {
   asciiString,
   bytesEqual,
@@ -9,11 +9,11 @@ import {
   releaseLiteralView,
   scanFrameAsWritten,
   scanIndexLineAsWritten,
-} from '../records/as-written.js';
-import { decodeFrameHead, payloadMatches } from '../records/reader.js';
-import type { FrameHead, IndexRow } from '../records/types.js';
-import type { StoreContext } from '../store/context.js';
-import { closeQuietly } from '../store/fs-ops.js';
+} from '../../records/as-written.js';
+import { decodeFrameHead, payloadMatches } from '../../records/reader.js';
+import type { FrameHead, IndexRow } from '../../records/types.js';
+import type { StoreContext } from '../context.js';
+import { closeQuietly } from '../fs-ops.js';
 
 /**
  * One pass over the index and every frame that checks everything `bootstrap_from_disk`

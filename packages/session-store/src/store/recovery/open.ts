@@ -1,10 +1,10 @@
-import { isRecoverableIndexError, type SessionError } from '../errors.js';
-import type { IndexRow } from '../records/types.js';
-import type { StoreContext, WarningPlace } from '../store/context.js';
-import { readIndexFile } from '../store/disk.js';
-import type { Layout } from '../store/layout.js';
-import { saturatingSubU64 } from '../u64.js';
-import { SessWarning } from '../warnings.js';
+import { isRecoverableIndexError, type SessionError } from '../../errors.js';
+import type { IndexRow } from '../../records/types.js';
+import { saturatingSubU64 } from '../../u64.js';
+import { SessWarning } from '../../warnings.js';
+import type { StoreContext, WarningPlace } from '../context.js';
+import { readIndexFile } from '../disk.js';
+import type { Layout } from '../layout.js';
 import { type BootState, bootstrapOriginal, emptyBootState, segmentsExistWithData } from './bootstrap.js';
 import { validateIntegrityOriginal } from './integrity.js';
 import { listSegmentFiles, rebuildIndexOriginal } from './rebuild.js';

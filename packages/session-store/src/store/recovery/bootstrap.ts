@@ -1,14 +1,14 @@
 import { ioError } from '@logspec/core';
-import { SessCode, sessionError } from '../errors.js';
-import { chainHashStep, EMPTY_CRC32C, GENESIS_CHAIN_HASH } from '../hash.js';
-import { decodeFrameHead } from '../records/reader.js';
-import type { IndexRow } from '../records/types.js';
-import type { StoreContext } from '../store/context.js';
-import { frameEnd, readIndexFile, SegmentFileReader } from '../store/disk.js';
-import { truncateFileTo } from '../store/fs-ops.js';
-import { quarantineTail } from '../store/quarantine.js';
-import { checkedAddU64, saturatingAddU64, type U64 } from '../u64.js';
-import { SessWarning } from '../warnings.js';
+import { SessCode, sessionError } from '../../errors.js';
+import { chainHashStep, EMPTY_CRC32C, GENESIS_CHAIN_HASH } from '../../hash.js';
+import { decodeFrameHead } from '../../records/reader.js';
+import type { IndexRow } from '../../records/types.js';
+import { checkedAddU64, saturatingAddU64, type U64 } from '../../u64.js';
+import { SessWarning } from '../../warnings.js';
+import type { StoreContext } from '../context.js';
+import { frameEnd, readIndexFile, SegmentFileReader } from '../disk.js';
+import { truncateFileTo } from '../fs-ops.js';
+import { quarantineTail } from '../quarantine.js';
 
 /**
  * `bootstrap_from_disk` exactly as the original runs it: the store's in-memory state from the

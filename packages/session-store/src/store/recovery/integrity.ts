@@ -1,11 +1,11 @@
-import { SessCode, SessionError, sessionError } from '../errors.js';
-import { crc32cUpper } from '../hash.js';
-import { decodeFrameHead, payloadMatches } from '../records/reader.js';
-import type { FrameHead, IndexRow } from '../records/types.js';
-import type { StoreContext } from '../store/context.js';
-import { frameEnd, msg, readIndexFile } from '../store/disk.js';
-import { closeQuietly, readExact } from '../store/fs-ops.js';
-import { checkedAddU64, type U64 } from '../u64.js';
+import { SessCode, SessionError, sessionError } from '../../errors.js';
+import { crc32cUpper } from '../../hash.js';
+import { decodeFrameHead, payloadMatches } from '../../records/reader.js';
+import type { FrameHead, IndexRow } from '../../records/types.js';
+import { checkedAddU64, type U64 } from '../../u64.js';
+import type { StoreContext } from '../context.js';
+import { frameEnd, msg, readIndexFile } from '../disk.js';
+import { closeQuietly, readExact } from '../fs-ops.js';
 
 /**
  * `validate_integrity` exactly as the original runs it (`bootstrap.ts` has `bootstrap_from_disk`).
