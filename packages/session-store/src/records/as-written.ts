@@ -1,3 +1,4 @@
+import { asciiString, bytesEqual } from '../json/ascii.js';
 import { isValidUtf8 } from '../json/utf8.js';
 import { isOneJsonValue, nonAscii } from '../json/value-check.js';
 import type { IndexRow } from './types.js';
@@ -89,44 +90,6 @@ function int(b: Uint8Array, p: number, end: number): number {
   if (n === 0 || n > 15) return -1;
   numEnd = q;
   return v;
-}
-
-const fromCode = String.fromCharCode;
-
-/**
- * `b[p, q)` (ASCII) as a string. Eight fixed arguments per `fromCharCode` call: several times
- * faster than `fromCharCode.apply` on a `subarray` for the short ids and hex strings here.
- */
-export function asciiString(b: Uint8Array, p: number, q: number): string {
-  let s = '';
-  let i = p;
-  for (; i + 8 <= q; i += 8) {
-    s += fromCode(
-      b[i] as number,
-      b[i + 1] as number,
-      b[i + 2] as number,
-      b[i + 3] as number,
-      b[i + 4] as number,
-      b[i + 5] as number,
-      b[i + 6] as number,
-      b[i + 7] as number,
-    );
-  }
-  if (i < q && i + 8 <= b.length) {
-    s += fromCode(
-      b[i] as number,
-      b[i + 1] as number,
-      b[i + 2] as number,
-      b[i + 3] as number,
-      b[i + 4] as number,
-      b[i + 5] as number,
-      b[i + 6] as number,
-      b[i + 7] as number,
-    ).slice(0, q - i);
-  } else {
-    for (; i < q; i++) s += fromCode(b[i] as number);
-  }
-  return s;
 }
 
 let strEnd = 0;
@@ -266,7 +229,8 @@ const K_PAYLOAD = literal(',"payload":');
 /**
  * Where each field of a frame read as written lies (string contents without their quotes),
  * and its integers. Filled by `readFrameAsWritten`/`scanFrameAsWritten`; `parentStart` is -1
- * for a root entry.
+ * for a root entry. Every string span holds plain ASCII (no escape, quote or control byte),
+ * except the 64 bytes of a hash as written, which its user checks (`isPlainAscii`).
  */
 export class FrameSpans {
   segmentSeq = 0;
@@ -346,8 +310,16 @@ function frameAt(b: Uint8Array, start: number, end: number, checkUtf8: boolean, 
   if (timestampStart < 0) return false;
   out.timestampEnd = P - 1;
   if (!litAt(b, end, K_SHA)) return false;
-  const shaStart = spanAt(b, end);
-  if (shaStart < 0) return false;
+  // A hash as written is 64 bytes between quotes: taken without a look at them (the scan
+  // compares them with the hash it computes, `decodeFrameHead` checks they are plain).
+  let shaStart: number;
+  if (P + 66 <= end && b[P] === 0x22 && b[P + 65] === 0x22) {
+    shaStart = P + 1;
+    P += 66;
+  } else {
+    shaStart = spanAt(b, end);
+    if (shaStart < 0) return false;
+  }
   out.shaEnd = P - 1;
   if (!litAt(b, end, K_BYTES)) return false;
   const payloadBytes = intAt(b, end);
@@ -368,13 +340,6 @@ function frameAt(b: Uint8Array, start: number, end: number, checkUtf8: boolean, 
   out.payloadBytes = payloadBytes;
   out.payloadStart = p;
   out.payloadEnd = payloadEnd;
-  return true;
-}
-
-/** Bytes `b[p, q)` equal the ASCII string `s`. */
-export function bytesEqual(b: Uint8Array, p: number, q: number, s: string): boolean {
-  if (q - p !== s.length) return false;
-  for (let i = 0; i < s.length; i++) if (b[p + i] !== s.charCodeAt(i)) return false;
   return true;
 }
 

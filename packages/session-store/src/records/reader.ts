@@ -1,8 +1,9 @@
 import { sha256Hex } from '@logspec/core';
+import { asciiString, isPlainAscii } from '../json/ascii.js';
 import type { RawRange } from '../json/lexer.js';
 import { decodeStructAt, type FieldValue } from '../json/reader.js';
 import type { U64 } from '../u64.js';
-import { asciiString, FrameSpans, readFrameAsWritten, readIndexRowAsWritten } from './as-written.js';
+import { FrameSpans, readFrameAsWritten, readIndexRowAsWritten } from './as-written.js';
 import { CHECKPOINT_SPEC, FRAME_SPEC, INDEX_ROW_SPEC, MANIFEST_SPEC, MIGRATION_EVENT_SPEC } from './layouts.js';
 import {
   type Checkpoint,
@@ -28,7 +29,9 @@ const spans = new FrameSpans();
  * caller has checked the line is UTF-8 (`from_str`, how the rebuild reads lines).
  */
 export function decodeFrameHead(bytes: Uint8Array, start: number, end: number, checkUtf8: boolean): FrameHead {
-  if (readFrameAsWritten(bytes, start, end, checkUtf8, spans)) return headFromSpans(bytes, spans);
+  if (readFrameAsWritten(bytes, start, end, checkUtf8, spans) && isPlainAscii(bytes, spans.shaStart, spans.shaEnd)) {
+    return headFromSpans(bytes, spans);
+  }
   const v = decodeStructAt(bytes, start, end, FRAME_SPEC, checkUtf8);
   const raw = v[10] as RawRange;
   return {

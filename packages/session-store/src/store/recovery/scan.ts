@@ -1,9 +1,8 @@
 import { type FileHandle, readFully, sha256Hex } from '@logspec/core';
 import { chainHashStep, chainStepIfClaimed, crc32cMatches, GENESIS_CHAIN_HASH } from '../../hash.js';
+import { asciiString, bytesEqual } from '../../json/ascii.js';
 import { MAX_LINE_BYTES } from '../../lines.js';
 import {
-  asciiString,
-  bytesEqual,
   FrameSpans,
   indexLineEnd,
   releaseLiteralView,
