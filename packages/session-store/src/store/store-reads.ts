@@ -26,8 +26,7 @@ import { OpenFiles } from './open-files.js';
 import { OverlayFs } from './overlay-fs.js';
 import type { QuarantineRecord } from './quarantine.js';
 import type { BootState } from './recovery/bootstrap.js';
-import type { IntegrityProblem } from './recovery/integrity.js';
-import { integrityProblems, validateIntegrityOriginal } from './recovery/integrity.js';
+import { type IntegrityProblem, integrityProblems, validateIntegrityOriginal } from './recovery/integrity.js';
 import { storeIsSound } from './recovery/open.js';
 import { StoreState } from './state.js';
 
