@@ -1,8 +1,8 @@
-import { hexDecode } from './bytes.js';
 import { backends, type CrcBackend } from './crc-backends.js';
 import { CASTAGNOLI, checkWindow, crcJs, IEEE } from './crc-js.js';
 import { CRC_KERNEL_HEX } from './crc-kernel.js';
 import { CoreCode, LogspecError } from './errors.js';
+import { hexDecode } from './text.js';
 
 /**
  * A byte arena whose windows can be checksummed without a copy: the bytes live in the

@@ -16,17 +16,9 @@ import {
   setKernelCrcThreshold,
   utf8Encode,
 } from '../src/index.js';
+import { thrownBy as errorOf } from '../src/testing.js';
 
 const CHECK = utf8Encode('123456789');
-
-function errorOf(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 afterEach(() => setKernelCrcThreshold(KERNEL_CRC_FROM));
 

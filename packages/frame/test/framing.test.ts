@@ -1,5 +1,5 @@
 import { ARENA_SCAN_FROM, CoreCode, crc32, createCrcArena, type FileHandle, isLogspecError } from '@logspec/core';
-import { SimFs } from '@logspec/core/testing';
+import { concatBytes as concat, thrownBy as errorOf, SimFs } from '@logspec/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -19,16 +19,6 @@ import {
 
 const layouts: FrameLayout[] = [hotLayout, segmentLayout];
 const payloads = fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function scanAll(layout: FrameLayout, bytes: Uint8Array): { frames: [number, number[]][]; stop: ScanStop } {
   const frames: [number, number[]][] = [];
@@ -300,15 +290,6 @@ describe('scanFileFrames (chunked file scanner)', () => {
     expect(seen).toEqual([[1, 2], [3]]);
   });
 });
-
-function errorOf(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 describe('FrameBatch', () => {
   it('writes the same bytes as encodeFrame, frame after frame, growing past its capacity', () => {

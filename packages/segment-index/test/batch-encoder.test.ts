@@ -3,7 +3,7 @@ import { SimFs } from '@logspec/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appendMessageFrame, newFrameBuffer } from '../src/codec/batch-encoder.js';
-import { writeTimestampWords } from '../src/codec/timestamp.js';
+import { writeTimestampWords } from '../src/codec/timestamp-writer.js';
 import {
   decodeIndexEntries,
   decodeTimeIndexEntries,

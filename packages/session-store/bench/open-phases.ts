@@ -6,7 +6,7 @@ import { NodeFs } from '@logspec/core/node';
 import { RawJson } from '../src/index.js';
 import type { StoreContext } from '../src/store/context.js';
 import { readIndexFile } from '../src/store/disk.js';
-import { readIndexFast, scanStore } from '../src/store/scan.js';
+import { readIndexFast, scanStore } from '../src/store/recovery/scan.js';
 import { SessionStore } from '../src/store.js';
 
 const N = Number(process.env.N ?? 100_000);

@@ -1,5 +1,5 @@
 import { piCategory, piDisplay, SessCode, SessionError } from './errors.js';
-import type { Checkpoint, IndexRow, Manifest, MigrationEvent, SegmentFrame, StoreHead } from './schema.js';
+import type { Checkpoint, IndexRow, Manifest, MigrationEvent, SegmentFrame, StoreHead } from './records/types.js';
 import { toU64, type U64 } from './u64.js';
 
 /**

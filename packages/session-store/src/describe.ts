@@ -1,6 +1,6 @@
 import { type FieldRole, type FieldSpan, isLogspecError } from '@logspec/core';
 import { JsonReader, type StructSpec } from './json/reader.js';
-import { FRAME_SPEC, INDEX_ROW_SPEC } from './schema.js';
+import { FRAME_SPEC, INDEX_ROW_SPEC } from './records/layouts.js';
 
 /**
  * A JSON line of a session store (a segment frame, an index row, a ledger event) as named

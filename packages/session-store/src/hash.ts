@@ -1,5 +1,5 @@
 import { crc32c, sha256Hex } from '@logspec/core';
-import { wordsEqualAt } from './fast.js';
+import { wordsEqualAt } from './records/as-written.js';
 
 /** The chain hash before any entry: 64 `'0'` characters. */
 export const GENESIS_CHAIN_HASH = '0'.repeat(64);

@@ -1,7 +1,8 @@
 import { utf8Encode } from '@logspec/core';
 import { SessCode, SessionError } from './errors.js';
-import { isOneJsonValue } from './fast.js';
-import { checkRawJson, isValidUtf8 } from './json/reader.js';
+import { checkRawJson } from './json/reader.js';
+import { isValidUtf8 } from './json/utf8.js';
+import { isOneJsonValue } from './json/value-check.js';
 import { type JsonValue, RawJson, writeJson } from './json/writer.js';
 
 /**

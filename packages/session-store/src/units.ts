@@ -6,18 +6,13 @@ import {
   indexRowFromCanonical,
 } from './canonical.js';
 import { SessCode, SessionError } from './errors.js';
-import { checkRawJson, isValidUtf8, parseJson } from './json/reader.js';
+import { checkRawJson, parseJson } from './json/reader.js';
+import { isValidUtf8 } from './json/utf8.js';
 import { writeJson } from './json/writer.js';
 import { frameTextEnd, jsonLineEnd } from './lines.js';
-import {
-  decodeFrameHead,
-  decodeIndexRow,
-  encodeFrame,
-  encodeIndexRow,
-  frameFromHead,
-  OFFSET_INDEX_SCHEMA,
-  payloadMatches,
-} from './schema.js';
+import { decodeFrameHead, decodeIndexRow, frameFromHead, payloadMatches } from './records/reader.js';
+import { OFFSET_INDEX_SCHEMA } from './records/types.js';
+import { encodeFrame, encodeIndexRow } from './records/writer.js';
 
 /**
  * Single units for the conformance vectors: a segment line (`frame`) and an index line

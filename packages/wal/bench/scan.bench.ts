@@ -11,7 +11,7 @@ import { suite } from '@logspec/bench';
 import { crc32 } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import { encodeRecord, WalRecords } from '../src/index.js';
-import { readRecordFields } from '../src/record.js';
+import { readRecordFields } from '../src/record-reader.js';
 import { scanWal, walFileName } from '../src/store.js';
 
 const scale = Number(process.env.LOGSPEC_BENCH_SCALE ?? 1);

@@ -1,15 +1,8 @@
 import { type CrcArena, crc32 } from '@logspec/core';
 import { WalCode, walError } from './errors.js';
 import { Field, HEADER_SIZE, MIN_RECORD_SIZE } from './layout.js';
-import {
-  classifyRecord,
-  OK,
-  readRecordFields,
-  SKIP_REASONS,
-  type SkipReason,
-  viewOf,
-  type WalRecord,
-} from './record.js';
+import { OK, SKIP_REASONS, type SkipReason, type WalRecord } from './record.js';
+import { classifyRecord, readRecordFields, viewOf } from './record-reader.js';
 import { MAX_RECORD_TYPE } from './record-type.js';
 
 /**

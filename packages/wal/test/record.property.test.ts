@@ -15,7 +15,8 @@ import {
   WalCode,
   type WalRecordInput,
 } from '../src/index.js';
-import { encodeRecordAt, viewOf } from '../src/record.js';
+import { viewOf } from '../src/record-reader.js';
+import { encodeRecordAt } from '../src/record-writer.js';
 import { traceIdWords, traceIdWordsCached } from '../src/trace-id.js';
 import { arbFieldValue, arbRecord, arbRecordInput, normalized } from './arbitraries.js';
 import { legacyEncodeRecord, legacyTraceIdBytes } from './legacy-encoder.js';

@@ -1,5 +1,5 @@
 import { isLogspecError } from '@logspec/core';
-import { SimFs } from '@logspec/core/testing';
+import { concatBytes as concat, SimFs } from '@logspec/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeRecord, findResync, readWalBytes, WalCode, type WalRecord, WalRecords } from '../src/index.js';
@@ -9,16 +9,6 @@ import { arbRecord, normalized } from './arbitraries.js';
 const T = '6e19905d-cbe5-41df-8fa9-fa7324851729';
 const rec = (i: number, meta: string | null = null): WalRecord =>
   WalRecords.nodeStart(T, i, { timestampNs: BigInt(1_760_000_000_000_000_000 + i), metadata: meta });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function simWith(files: Record<string, Uint8Array>): SimFs {
   const fs = new SimFs();

@@ -1,6 +1,7 @@
+import { SimulatedCrash } from './crash-schedule.js';
 import { mixSeed } from './rng.js';
 import { CRASH_MODES, type CrashMode } from './sim-file.js';
-import { SimFs, SimulatedCrash } from './sim-fs.js';
+import { SimFs } from './sim-fs.js';
 
 export interface CrashPointContext<A> {
   /** Mutating calls that completed before the crash (0 = before the workload's first one). */

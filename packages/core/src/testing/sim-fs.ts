@@ -1,48 +1,12 @@
 import { CoreCode, LogspecError } from '../errors.js';
 import { type FileHandle, type FileStat, type Fs, IoError, isErrno, type Lock, type OpenOptions } from '../fs.js';
+import { type MutatingOp, type SimFsOptions, SimulatedCrash } from './crash-schedule.js';
 import { makeRng } from './rng.js';
 import { CRASH_MODES, type CrashMode, SimFile } from './sim-file.js';
+import { SimHandle } from './sim-handle.js';
 import { resolvePath, SimDir, SimLink, type SimNode, segments } from './sim-tree.js';
 
 export { CRASH_MODES, type CrashMode };
-
-/**
- * Thrown by the SimFs call at which a crash was scheduled (`crashAfter`), and by every call
- * after it until `crash()` is applied: the simulated process is dead. It is not a
- * `LogspecError`, so store code that handles I/O errors does not swallow it by accident.
- */
-export class SimulatedCrash extends Error {
-  override readonly name = 'SimulatedCrash';
-  /** How many mutating calls completed before the crash. */
-  readonly point: number;
-  readonly op: string;
-  constructor(point: number, op: string) {
-    super(`simulated crash before mutating call #${point} (${op})`);
-    this.point = point;
-    this.op = op;
-  }
-}
-
-/** The calls that count as crash points, in the order `onMutation` sees them. */
-export type MutatingOp =
-  | 'write'
-  | 'append'
-  | 'truncate'
-  | 'fsync'
-  | 'fdatasync'
-  | 'open'
-  | 'rename'
-  | 'unlink'
-  | 'mkdir'
-  | 'rmdir'
-  | 'fsyncDir';
-
-export interface SimFsOptions {
-  /** The (n+1)-th mutating call throws `SimulatedCrash` without being performed. */
-  crashAfter?: number;
-  /** Clock for mtimes (default: a logical clock that ticks once per mutating call). */
-  now?: () => number;
-}
 
 /**
  * An in-memory, synchronous, deterministic `Fs` that models what survives a power loss.
@@ -458,91 +422,5 @@ export class SimFs implements Fs {
   /** @internal */
   touch(f: SimFile): void {
     f.mtimeMs = this.now();
-  }
-}
-
-class SimHandle implements FileHandle {
-  closed = false;
-  constructor(
-    private readonly fs: SimFs,
-    private readonly file: SimFile,
-    readonly path: string,
-    private readonly writable: boolean,
-    readonly epoch: number,
-  ) {}
-
-  private writeCheck(op: string): void {
-    if (!this.writable) throw new IoError(op, this.path, 'EBADF', `${op} ${this.path}: handle opened read-only`);
-  }
-
-  read(buf: Uint8Array, offset: number, length: number, position: number): number {
-    this.fs.checkHandle(this, 'read', false);
-    checkRange(buf, offset, length, position, 'read', this.path);
-    return this.file.read(buf, offset, length, position);
-  }
-
-  write(buf: Uint8Array, offset: number, length: number, position: number): number {
-    this.fs.checkHandle(this, 'write', true);
-    this.writeCheck('write');
-    checkRange(buf, offset, length, position, 'write', this.path);
-    this.file.write(buf, offset, length, position);
-    this.fs.touch(this.file);
-    return length;
-  }
-
-  append(buf: Uint8Array, offset = 0, length = buf.length - offset): number {
-    this.fs.checkHandle(this, 'append', true);
-    this.writeCheck('append');
-    checkRange(buf, offset, length, 0, 'append', this.path);
-    this.file.write(buf, offset, length, this.file.size);
-    this.fs.touch(this.file);
-    return length;
-  }
-
-  size(): number {
-    this.fs.checkHandle(this, 'size', false);
-    return this.file.size;
-  }
-
-  truncate(length: number): void {
-    this.fs.checkHandle(this, 'truncate', true);
-    this.writeCheck('truncate');
-    if (!Number.isSafeInteger(length) || length < 0) throw new IoError('truncate', this.path, 'EINVAL');
-    this.file.truncate(length);
-    this.fs.touch(this.file);
-  }
-
-  fsync(): void {
-    this.fs.checkHandle(this, 'fsync', true);
-    this.file.sync();
-  }
-
-  fdatasync(): void {
-    this.fs.checkHandle(this, 'fdatasync', true);
-    this.file.sync();
-  }
-
-  close(): void {
-    // Closing is idempotent and allowed on a handle a crash invalidated.
-    this.closed = true;
-  }
-}
-
-function checkRange(buf: Uint8Array, offset: number, length: number, position: number, op: string, path: string): void {
-  if (
-    !Number.isSafeInteger(offset) ||
-    !Number.isSafeInteger(length) ||
-    !Number.isSafeInteger(position) ||
-    offset < 0 ||
-    length < 0 ||
-    position < 0 ||
-    offset + length > buf.length
-  ) {
-    throw new IoError(
-      op,
-      path,
-      'EINVAL',
-      `${op} ${path}: bad range (offset ${offset}, length ${length}, position ${position})`,
-    );
   }
 }

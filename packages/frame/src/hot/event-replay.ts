@@ -1,10 +1,10 @@
 import { type FileHandle, isLogspecError, type LogspecError } from '@logspec/core';
 import { decodeRecordAt } from './archive.js';
+import { recordToJson } from './canonical.js';
 import { HotCode, hotlogError } from './codes.js';
 import { parsePayload } from './event.js';
 import { type HotStop, replayHotFrames, scanHotLogFile } from './frames.js';
 import type { HotEventJson, HotEventRecord } from './record.js';
-import { recordToJson } from './record-json.js';
 
 /**
  * One CRC-valid frame of the event log: its record, or why its archive does not decode.

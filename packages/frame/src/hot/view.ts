@@ -3,8 +3,8 @@ import { checkArchive, checkCanonical } from './archive-check.js';
 import { optStringField, optU32Field, readRecord, stringField } from './archive-fields.js';
 import { ROOT_SIZE } from './archive-layout.js';
 import { viewOf } from './archive-strings.js';
+import { recordToJson } from './canonical.js';
 import type { HotEventJson, HotEventRecord } from './record.js';
-import { recordToJson } from './record-json.js';
 
 /**
  * rkyv's `access` for JavaScript: validates the archive `bytes[start, end)` exactly as

@@ -8,15 +8,14 @@ import {
   readFully,
   writeFully,
 } from '@logspec/core';
+import { type RingColumns, ringToColumns } from '../columns.js';
 import { RingCode, ringError } from '../errors.js';
 import { checkCapacity, decodeHeader, nextSlotOf } from '../header.js';
 import { HEADER_BYTES, HeaderOffset, RECORD_MAGIC, ringFileLength, SLOT_BYTES, slotOffset } from '../layout.js';
 import {
   collectRecords,
   type ForeignSlotPolicy,
-  type RingColumns,
   type RingGeometry,
-  ringToColumns,
   type SlotView,
   scanRing,
   visitRecords,

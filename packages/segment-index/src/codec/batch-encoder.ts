@@ -1,19 +1,19 @@
 import { FrameBatch, segmentLayout } from '@logspec/frame';
 import { SegCode, segError } from './errors.js';
+import type { Header, TransactionMarker } from './message.js';
 import {
   checkBytes,
   checkMarker,
   checkU64,
-  type Header,
   headerKeyBytes,
   invalid,
   type PreparedMessage,
   putVarint,
   putVarintBig,
-  type TransactionMarker,
   writePrepared,
-} from './message.js';
-import { checkedSeconds, type Timestamp, writeTimestampWords } from './timestamp.js';
+} from './message-writer.js';
+import { checkedSeconds, type Timestamp } from './timestamp.js';
+import { writeTimestampWords } from './timestamp-writer.js';
 
 /** `crc u32 BE · len u32 BE` before each payload. */
 const HEADER = segmentLayout.headerSize;

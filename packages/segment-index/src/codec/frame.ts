@@ -2,13 +2,9 @@ import { crc32 } from '@logspec/core';
 import { segmentLayout } from '@logspec/frame';
 import { appendPreparedFrame, newFrameBuffer } from './batch-encoder.js';
 import { SegCode, segError } from './errors.js';
-import {
-  type DecodeMessageOptions,
-  decodeMessageAt,
-  type Message,
-  type PreparedMessage,
-  prepareMessage,
-} from './message.js';
+import type { Message } from './message.js';
+import { type DecodeMessageOptions, decodeMessageAt } from './message-reader.js';
+import { type PreparedMessage, prepareMessage } from './message-writer.js';
 
 /** `crc u32 BE · len u32 BE` before each payload. */
 export const FRAME_HEADER_SIZE = segmentLayout.headerSize;

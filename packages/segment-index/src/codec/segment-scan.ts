@@ -3,7 +3,8 @@ import { DEFAULT_SCAN_CHUNK, scanFileFrames, segmentLayout } from '@logspec/fram
 import { SegCode, segError } from './errors.js';
 import { FRAME_HEADER_SIZE } from './frame.js';
 import { MAX_RELATIVE_OFFSET, type OffsetIndex } from './index-entries.js';
-import { decodeMessageAt, type Message, peekMessageOffset } from './message.js';
+import type { Message } from './message.js';
+import { decodeMessageAt, peekMessageOffset } from './message-reader.js';
 import { timestampMillisNumber } from './timestamp.js';
 
 /**

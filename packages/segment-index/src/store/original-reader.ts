@@ -9,9 +9,9 @@ import {
   LogspecError,
   readFully,
 } from '@logspec/core';
+import { type IndexEntryJson, indexEntriesToJson, type MessageJson, messageToJson } from '../codec/canonical.js';
 import { POSTCARD_MESSAGE, SegCode, segError } from '../codec/errors.js';
 import { decodeIndexEntries, OffsetIndex } from '../codec/index-entries.js';
-import { type IndexEntryJson, indexEntriesToJson, type MessageJson, messageToJson } from '../codec/json.js';
 import type { Message } from '../codec/message.js';
 import {
   INDEX_SUFFIX,
@@ -22,7 +22,7 @@ import {
   splitExtension,
 } from '../codec/names.js';
 import { readSegment, recoverLastOffset, timestampBounds } from '../codec/segment-scan.js';
-import { ORIGINAL_READ_MESSAGE_CAP } from './partition.js';
+import { ORIGINAL_READ_MESSAGE_CAP } from './options.js';
 
 /**
  * The original readers as the reference corpus drove them (`conformance/golden/REFERENCE-README.md`),

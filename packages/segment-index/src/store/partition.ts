@@ -1,73 +1,23 @@
 import { type Fs, isErrno, joinPath, type Lock, LogspecError } from '@logspec/core';
 import { SegCode, segError } from '../codec/errors.js';
-import { type Message, type MessageInit, prepareMessage } from '../codec/message.js';
-import { LOCK_FILE, LOG_SUFFIX, splitExtension } from '../codec/names.js';
-import type { MessageVisitor, ReadStopReason, SegmentReadResult } from '../codec/segment-scan.js';
+import type { Message } from '../codec/message.js';
+import { prepareMessage } from '../codec/message-writer.js';
+import { LOCK_FILE } from '../codec/names.js';
+import type { MessageVisitor } from '../codec/segment-scan.js';
 import { type Timestamp, timestampFromMillis } from '../codec/timestamp.js';
-import { type RecoveryReport, Segment, type SegmentOptions } from './segment.js';
-
-/** The original's default maximum segment size (1 GiB). */
-export const DEFAULT_MAX_SEGMENT_BYTES = 1 << 30;
-/** `LogManager::read` returns at most this many messages per call. */
-export const ORIGINAL_READ_MESSAGE_CAP = 1000;
-
-export type Durability =
-  /** The original's contract: appends are durable once `flush()` returns. */
-  | 'explicit'
-  /** Every `append`/`appendBatch` call is durable when it returns (one fsync per call). */
-  | 'every-append';
-
-export interface PartitionOptions {
-  /** Roll to a new segment before an append once the active one has reached this size (default 1 GiB). */
-  maxSegmentBytes?: number;
-  durability?: Durability;
-  /** Keep `.timeindex` files (default true). */
-  timeIndex?: boolean;
-  /** Take the single-writer lock `<dir>/LOCK` (default true when writable). */
-  lock?: boolean;
-  /** Open for reading only: nothing is created, repaired or locked. */
-  readOnly?: boolean;
-  /** Create the directory when missing (default true when writable). */
-  create?: boolean;
-  /** What recovery does with a torn or corrupt tail of the active segment (default `truncate`; see `SegmentOptions.tail`). */
-  tail?: SegmentOptions['tail'];
-  /**
-   * Also run recovery on the sealed segments (default false: they were synced before the roll,
-   * and opening stays cheap). For repair tools: a damaged sealed segment gets its index
-   * checked entry by entry and rebuilt, and a torn tail cut.
-   */
-  recoverSealed?: boolean;
-  /** Bytes of appended frames buffered before a write (default 64 KiB). */
-  writeBufferBytes?: number;
-  /** Clock for messages appended without a timestamp (default: `Date.now()`). */
-  now?: () => Timestamp;
-}
-
-/** A message to append with an offset assigned by the partition. */
-export type NewMessage = Omit<MessageInit, 'offset' | 'timestamp'> & { timestamp?: Timestamp };
-
-export interface PartitionReadOptions {
-  /** Stop once this many frame bytes were returned (default 1 MiB; at least one message is returned). */
-  maxBytes?: number;
-  maxMessages?: number;
-  /** `error` (default): a corrupt frame throws; `stop`: return what came before it, with its position. */
-  onCorrupt?: 'error' | 'stop';
-}
-
-export interface PartitionReadResult {
-  messages: Message[];
-  /** Offset to ask for next (the last message's offset + 1, or where the read started). */
-  nextOffset: bigint;
-  stop: { reason: ReadStopReason; baseOffset: bigint; position: number; error?: LogspecError };
-}
-
-export interface SegmentInfo {
-  baseOffset: bigint;
-  size: number;
-  path: string;
-}
-
-const CANONICAL_LOG = /^[0-9]{20}\.log$/;
+import {
+  DEFAULT_MAX_SEGMENT_BYTES,
+  type Durability,
+  type NewMessage,
+  type PartitionOptions,
+  type PartitionReadOptions,
+  type PartitionReadResult,
+  type SegmentInfo,
+} from './options.js';
+import { openSegments, removeOrphanIndexes } from './partition-open.js';
+import { readAcross, readOriginalAcross, scanAcross } from './partition-reads.js';
+import { Segment } from './segment.js';
+import type { RecoveryReport } from './segment-recovery.js';
 
 /**
  * A partition directory (`LogManager`): segments `{base:020}.log/.index[/.timeindex]`, one
@@ -115,21 +65,7 @@ export class Partition {
     }
     if (!this.readOnly && (opts.lock ?? true)) this.lock = fs.lock(joinPath(dir, LOCK_FILE));
     try {
-      const bases: bigint[] = [];
-      for (const name of fs.readdir(dir)) {
-        if (splitExtension(name).extension !== LOG_SUFFIX) continue;
-        if (!CANONICAL_LOG.test(name)) {
-          this.ignoredFiles.push(name);
-          continue;
-        }
-        bases.push(BigInt(name.slice(0, 20)));
-      }
-      bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      this.segs = bases.map((b, i) => this.openSegment(b, i === bases.length - 1));
-      if (this.segs.length === 0) {
-        if (this.readOnly) throw segError(SegCode.NOT_FOUND, `no segments in ${dir}`);
-        this.segs.push(this.openSegment(0n, true));
-      }
+      this.segs = openSegments(fs, dir, opts, this.ignoredFiles);
       const active = this.active;
       this.recovery = active.recovery;
       for (const sg of this.segs) {
@@ -137,8 +73,7 @@ export class Partition {
       }
       const last = active.lastOffset();
       this.next = last === null ? active.baseOffset : last + 1n;
-      if (!this.readOnly)
-        this.removeOrphans(new Set(this.segs.map((sg) => sg.baseOffset.toString().padStart(20, '0'))));
+      if (!this.readOnly) removeOrphanIndexes(fs, dir, this.segs);
     } catch (e) {
       this.closeAll();
       throw e;
@@ -148,26 +83,6 @@ export class Partition {
   /** Opens (creating if needed, as `LogManager::new` does) the partition in `dir`. */
   static open(fs: Fs, dir: string, opts: PartitionOptions = {}): Partition {
     return new Partition(fs, dir, opts);
-  }
-
-  private openSegment(base: bigint, active: boolean): Segment {
-    return Segment.open(this.fs, this.dir, base, {
-      readOnly: this.readOnly,
-      recover: active || (!this.readOnly && (this.opts.recoverSealed ?? false)),
-      timeIndex: this.opts.timeIndex ?? true,
-      tail: this.opts.tail,
-      writeBufferBytes: this.opts.writeBufferBytes,
-    });
-  }
-
-  /** `.index`/`.timeindex` files whose `.log` is gone (a crash during retention): deleted. */
-  private removeOrphans(live: Set<string>): void {
-    for (const name of this.fs.readdir(this.dir)) {
-      const { stem, extension } = splitExtension(name);
-      if ((extension === 'index' || extension === 'timeindex') && /^[0-9]{20}$/.test(stem) && !live.has(stem)) {
-        this.fs.unlink(joinPath(this.dir, name));
-      }
-    }
   }
 
   private get active(): Segment {
@@ -357,17 +272,6 @@ export class Partition {
 
   // ---- reading -----------------------------------------------------------------------
 
-  private segmentIndexFor(offset: bigint): number {
-    let lo = 0;
-    let hi = this.segs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.segs[mid] as Segment).baseOffset <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return Math.max(0, lo - 1);
-  }
-
   /**
    * Reads from `offset` across segments until the budget is used: a reader polling with
    * `nextOffset` sees every message once. (The original's `LogManager::read` stops at the end of
@@ -376,24 +280,7 @@ export class Partition {
    */
   read(offset: bigint, opts: PartitionReadOptions = {}): PartitionReadResult {
     this.live();
-    let budget = opts.maxBytes ?? 1 << 20;
-    let room = opts.maxMessages ?? Number.POSITIVE_INFINITY;
-    const messages: Message[] = [];
-    let stop: PartitionReadResult['stop'] = { reason: 'end', baseOffset: this.active.baseOffset, position: 0 };
-    for (let i = this.segmentIndexFor(offset); i < this.segs.length; i++) {
-      const seg = this.segs[i] as Segment;
-      const from = offset > seg.baseOffset ? offset : seg.baseOffset;
-      const r: SegmentReadResult = seg.read(from, { maxBytes: budget, maxMessages: room, onCorrupt: opts.onCorrupt });
-      for (const m of r.messages) messages.push(m);
-      budget -= r.bytesRead;
-      room -= r.messages.length;
-      stop = { reason: r.stop.reason, baseOffset: seg.baseOffset, position: r.stop.position, error: r.stop.error };
-      if (r.stop.reason === 'crc_mismatch' || r.stop.reason === 'deserialize') break;
-      if (budget <= 0 || room <= 0) break;
-    }
-    const lastMsg = messages[messages.length - 1];
-    const nextOffset = lastMsg ? lastMsg.offset + 1n : offset < this.earliestOffset() ? this.earliestOffset() : offset;
-    return { messages, nextOffset, stop };
+    return readAcross(this.segs, offset, opts);
   }
 
   /**
@@ -407,16 +294,7 @@ export class Partition {
     opts: { onCorrupt?: 'error' | 'stop' } = {},
   ): { count: number; stop: PartitionReadResult['stop'] } {
     this.live();
-    let count = 0;
-    let stop: PartitionReadResult['stop'] = { reason: 'end', baseOffset: this.active.baseOffset, position: 0 };
-    for (let i = this.segmentIndexFor(offset); i < this.segs.length; i++) {
-      const seg = this.segs[i] as Segment;
-      const r = seg.scan(offset > seg.baseOffset ? offset : seg.baseOffset, visit, opts);
-      count += r.count;
-      stop = { reason: r.stop.reason, baseOffset: seg.baseOffset, position: r.stop.position, error: r.stop.error };
-      if (r.stop.reason !== 'end' && r.stop.reason !== 'torn') break;
-    }
-    return { count, stop };
+    return scanAcross(this.segs, offset, visit, opts);
   }
 
   /**
@@ -426,21 +304,7 @@ export class Partition {
    */
   readOriginal(offset: bigint, maxBytes = Number.POSITIVE_INFINITY): Message[] {
     this.live();
-    const out: Message[] = [];
-    let collected = 0;
-    for (let i = this.segmentIndexFor(offset); i < this.segs.length; i++) {
-      if (collected >= maxBytes) break;
-      const seg = this.segs[i] as Segment;
-      const batch = seg.read(offset, { maxBytes: maxBytes - collected, decodeSkipped: true }).messages;
-      for (const m of batch) {
-        if (m.offset < offset) continue;
-        if (out.length < ORIGINAL_READ_MESSAGE_CAP && collected < maxBytes) {
-          collected += 8 + (m.key?.length ?? 0) + m.value.length;
-          out.push(m);
-        }
-      }
-    }
-    return out;
+    return readOriginalAcross(this.segs, offset, maxBytes);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { type Fs, joinPath } from '@logspec/core';
+import { messageFromJson } from '../codec/canonical.js';
 import { SegCode, segError } from '../codec/errors.js';
-import { messageFromJson } from '../codec/json.js';
 import { Partition } from './partition.js';
 import { Segment } from './segment.js';
 

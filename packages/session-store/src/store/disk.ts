@@ -1,17 +1,9 @@
 import type { FileHandle, Fs } from '@logspec/core';
 import { SessCode, SessionError, sessionError } from '../errors.js';
-import { isValidUtf8 } from '../json/reader.js';
+import { isValidUtf8 } from '../json/utf8.js';
 import { isBlankLine, jsonLineEnd, MAX_LINE_BYTES } from '../lines.js';
-import {
-  type Checkpoint,
-  decodeCheckpoint,
-  decodeIndexRow,
-  decodeManifest,
-  decodeMigrationEvent,
-  type IndexRow,
-  type Manifest,
-  type MigrationEvent,
-} from '../schema.js';
+import { decodeCheckpoint, decodeIndexRow, decodeManifest, decodeMigrationEvent } from '../records/reader.js';
+import type { Checkpoint, IndexRow, Manifest, MigrationEvent } from '../records/types.js';
 import { checkedAddU64, type U64 } from '../u64.js';
 import { atLine } from './context.js';
 import { closeQuietly, pathExists, readExact } from './fs-ops.js';

@@ -9,8 +9,9 @@ import {
   canonicalIndexRow,
   canonicalManifest,
 } from '../canonical.js';
+import type { SessionStoreOptions } from './context.js';
 import { listFilesRecursive } from './fs-ops.js';
-import { SessionStore, type SessionStoreOptions } from './session-store.js';
+import { SessionStore } from './session-store.js';
 
 /**
  * The conformance dump of a store (conformance/golden/REFERENCE-README.md, `session`):

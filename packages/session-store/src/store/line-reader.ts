@@ -1,6 +1,6 @@
 import { type FileHandle, readFully } from '@logspec/core';
 import { SessCode, SessionError } from '../errors.js';
-import { isValidUtf8 } from '../json/reader.js';
+import { isValidUtf8 } from '../json/utf8.js';
 
 /**
  * The original's `read_line_with_limit` over a `BufReader<File>`: a line is everything up

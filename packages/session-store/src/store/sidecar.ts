@@ -4,10 +4,11 @@ import { chainHashStep, GENESIS_CHAIN_HASH } from '../hash.js';
 import { JsonReader } from '../json/reader.js';
 import { type JsonValue, writeJson } from '../json/writer.js';
 import { isBlankLine } from '../lines.js';
-import { MIGRATION_EVENT_SCHEMA, type MigrationEvent, type MigrationVerification } from '../schema.js';
+import { MIGRATION_EVENT_SCHEMA, type MigrationEvent, type MigrationVerification } from '../records/types.js';
+import type { SessionStoreOptions } from './context.js';
 import { closeQuietly, pathExists, removeTree } from './fs-ops.js';
 import { LineReader } from './line-reader.js';
-import { SessionStore, type SessionStoreOptions } from './session-store.js';
+import { SessionStore } from './session-store.js';
 
 /**
  * The v2 sidecar of a pi session file (`<stem>.jsonl` → `<stem>.v2/`, the seed's

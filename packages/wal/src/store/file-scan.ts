@@ -1,6 +1,6 @@
 import { ARENA_SCAN_FROM, type CrcArena, createCrcArena, type FileHandle, type Fs, readFully } from '@logspec/core';
 import { WalCode, walError } from '../errors.js';
-import { viewOf } from '../record.js';
+import { viewOf } from '../record-reader.js';
 import {
   CHUNK_END,
   CHUNK_MORE,

@@ -1,5 +1,6 @@
 import { dirname, type Fs, writeFully } from '@logspec/core';
-import { encodeRecord, type WalRecordInput } from '../record.js';
+import type { WalRecordInput } from '../record.js';
+import { encodeRecord } from '../record-writer.js';
 
 /**
  * Appends one record's bytes to `path` (created, with its parent directories, if missing)

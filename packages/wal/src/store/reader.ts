@@ -1,7 +1,8 @@
 import { basename, type Fs } from '@logspec/core';
 import { type CanonicalRead, toCanonicalRead } from '../canonical.js';
 import { WalCode, walError } from '../errors.js';
-import { readRecordFields, type SkipReason, viewOf } from '../record.js';
+import type { SkipReason } from '../record.js';
+import { readRecordFields, viewOf } from '../record-reader.js';
 import { TraceRecovery } from '../recovery.js';
 import {
   CollectingSink,

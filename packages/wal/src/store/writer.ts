@@ -1,89 +1,27 @@
-import {
-  type CrcArena,
-  createCrcArena,
-  dirname,
-  type FileHandle,
-  type Fs,
-  joinPath,
-  type Lock,
-  writeFully,
-} from '@logspec/core';
+import { type CrcArena, createCrcArena, type FileHandle, type Fs, type Lock, writeFully } from '@logspec/core';
 import { WalCode, walError } from '../errors.js';
-import { encodeRecordAt, viewOf, type WalRecordInput } from '../record.js';
-import type { FileEnd, RecordSink } from '../scan.js';
-import { ChunkedFileScanner, DEFAULT_CHUNK_SIZE, ScanBuffer } from './file-scan.js';
-import { listWalFiles, type WalFile, walFileName } from './files.js';
+import type { WalRecordInput } from '../record.js';
+import { viewOf } from '../record-reader.js';
+import { encodeRecordAt } from '../record-writer.js';
+import { createFile, nextSeq, noop, openWalFile } from './open.js';
+import {
+  DEFAULT_BUFFER_SIZE,
+  DEFAULT_GROUP_DELAY_MS,
+  DEFAULT_GROUP_RECORDS,
+  DEFAULT_MAX_FILE_SIZE,
+  type Durability,
+  type OpenWalOptions,
+  positive,
+  type WalOpenReport,
+} from './options.js';
 import type { WalPosition } from './reader.js';
 
-/**
- * When `append` resolves:
- * - `every-record`: after the record's own write + fdatasync (the original's `sync_on_write: true`).
- * - `group-commit`: after the fdatasync that follows `maxRecords` records, or `maxDelayMs`
- *   after the first unsynced one — a timer does it, so a writer that goes quiet still syncs
- *   (the original's group commit only checks on the next write).
- * - `manual`: after the next `sync()`/`commit()`/`close()`.
- */
-export type Durability =
-  | { mode: 'every-record' }
-  | { mode: 'group-commit'; maxRecords?: number; maxDelayMs?: number }
-  | { mode: 'manual' };
-
-export interface OpenWalOptions {
-  fs: Fs;
-  /** The WAL directory (created if missing). */
-  dir: string;
-  /** Default `every-record`. */
-  durability?: Durability;
-  /** Rotate when size + record would pass this (default 64 MiB, the original's). */
-  maxFileSize?: number;
-  /** On open, start a new file instead of appending to the newest if it is larger than this (default 32 MiB, the original's fixed rule). */
-  reuseLimit?: number;
-  /** Encoded records kept in memory before they are handed to the OS (default 64 KiB, the original's BufWriter). */
-  bufferSize?: number;
-  /**
-   * The newest file is damaged before its end (valid records follow a bad length): `rotate`
-   * (default) leaves it untouched and starts a new file; `refuse` throws `WAL_CORRUPT_TAIL`.
-   */
-  onCorruptTail?: 'rotate' | 'refuse';
-  /** Lock file name inside `dir` (default `wal.lock`; not a WAL file name, so readers ignore it). */
-  lockName?: string;
-}
-
-export interface WalOpenReport {
-  /** The file appends go to and its sequence number. */
-  file: string;
-  fileSequence: bigint;
-  /** True if that file existed and is appended to. */
-  reused: boolean;
-  /** A torn end of the newest file that open truncated (an interrupted append). */
-  repairedTail: { file: string; offset: number; bytes: number; cause: string } | null;
-  /** The newest file's damage that made open rotate (`onCorruptTail: 'rotate'`). */
-  corruptTail: { file: string; end: FileEnd } | null;
-}
-
-export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
-export const DEFAULT_REUSE_LIMIT = 32 * 1024 * 1024;
-export const DEFAULT_BUFFER_SIZE = 64 * 1024;
-export const DEFAULT_GROUP_RECORDS = 128;
-export const DEFAULT_GROUP_DELAY_MS = 2;
-
-const U64_MAX = (1n << 64n) - 1n;
 const RESOLVED: Promise<void> = Promise.resolve();
-const noop = () => {};
-const nullSink: RecordSink = { record: noop };
 
 interface Group {
   promise: Promise<void>;
   resolve: () => void;
   reject: (e: unknown) => void;
-}
-
-function positive(v: number | undefined, dflt: number, field: string): number {
-  const x = v ?? dflt;
-  if (!Number.isSafeInteger(x) || x <= 0) {
-    throw walError(WalCode.INVALID_FIELD, `${field} must be a positive integer: ${x}`, undefined, { field });
-  }
-  return x;
 }
 
 /**
@@ -149,86 +87,8 @@ export class WalWriter {
    * every reader), then appends to that file unless it is over `reuseLimit`.
    */
   static open(opts: OpenWalOptions): WalWriter {
-    const { fs, dir } = opts;
-    const onCorrupt = opts.onCorruptTail ?? 'rotate';
-    const reuseLimit = positive(opts.reuseLimit, DEFAULT_REUSE_LIMIT, 'reuseLimit');
-    const st = fs.stat(dir);
-    if (!st) {
-      fs.mkdir(dir, { recursive: true });
-      fs.fsyncDir(dirname(dir));
-    } else if (!st.isDirectory) {
-      throw walError(WalCode.NOT_FOUND, `${dir} is not a directory`, undefined, { path: dir });
-    }
-    const lock = fs.lock(joinPath(dir, opts.lockName ?? 'wal.lock'));
+    const { lock, h, seq, report } = openWalFile(opts);
     try {
-      const files = listWalFiles(fs, dir).filter((f) => f.isFile);
-      const newest = files.at(-1);
-      const report: WalOpenReport = {
-        file: '',
-        fileSequence: 0n,
-        reused: false,
-        repairedTail: null,
-        corruptTail: null,
-      };
-      let seq = 0n;
-      let reuse: WalFile | undefined;
-      if (newest) {
-        const end = new ChunkedFileScanner(
-          fs,
-          newest.path,
-          newest.name,
-          'logspec',
-          new ScanBuffer(64),
-          DEFAULT_CHUNK_SIZE,
-        ).run(nullSink);
-        let damaged = false;
-        if (end.kind === 'torn') {
-          const h = fs.open(newest.path, { write: true });
-          try {
-            h.truncate(end.offset);
-            h.fdatasync();
-          } finally {
-            h.close();
-          }
-          report.repairedTail = { file: newest.name, offset: end.offset, bytes: end.bytes, cause: end.cause };
-        } else if (end.kind === 'corrupt') {
-          if (onCorrupt === 'refuse') {
-            throw walError(
-              WalCode.CORRUPT_TAIL,
-              `${newest.name} is damaged at byte ${end.offset} with valid records after it`,
-              end.offset,
-              { file: newest.name, end },
-            );
-          }
-          report.corruptTail = { file: newest.name, end };
-          damaged = true;
-        }
-        const size = fs.stat(newest.path)?.size ?? 0;
-        // A non-canonical name (e.g. `wal_1.log`) is not reopened: the original would create
-        // `wal_0000000000000001.log` beside it, two files with one number.
-        const canonical = newest.name === walFileName(newest.seq);
-        if (!damaged && canonical && size <= reuseLimit) reuse = newest;
-        else seq = nextSeq(newest.seq);
-      }
-      let h: FileHandle;
-      if (reuse) {
-        seq = reuse.seq;
-        h = fs.open(reuse.path, { write: true });
-        // xerv never syncs directories: the name of a file it created may not be durable yet,
-        // and records acknowledged in it must not vanish with it.
-        try {
-          fs.fsyncDir(dir);
-          fs.fsyncDir(dirname(dir));
-        } catch (e) {
-          h.close();
-          throw e;
-        }
-      } else {
-        h = createFile(fs, dir, seq);
-      }
-      report.file = walFileName(seq);
-      report.fileSequence = seq;
-      report.reused = reuse !== undefined;
       try {
         return new WalWriter(opts, lock, h, seq, report);
       } catch (e) {
@@ -506,22 +366,6 @@ export class WalWriter {
     this.fileSize = 0;
     this.written = 0;
   }
-}
-
-function nextSeq(seq: bigint): bigint {
-  if (seq >= U64_MAX) throw walError(WalCode.SEQUENCE_EXHAUSTED, 'WAL file sequence would pass u64::MAX');
-  return seq + 1n;
-}
-
-function createFile(fs: Fs, dir: string, seq: bigint): FileHandle {
-  const h = fs.open(joinPath(dir, walFileName(seq)), { create: true, write: true });
-  try {
-    fs.fsyncDir(dir);
-  } catch (e) {
-    h.close();
-    throw e;
-  }
-  return h;
 }
 
 /** Opens the WAL in `opts.dir` for appending (see `WalWriter.open`). */

@@ -1,14 +1,16 @@
 import { type FileHandle, joinPath, writeFully } from '@logspec/core';
-import { SessCode, SessionError, sessionError } from '../errors.js';
-import { crc32cUpper } from '../hash.js';
-import { isBlankLine } from '../lines.js';
-import { decodeFrameHead, encodeIndexRowText, type FrameHead, OFFSET_INDEX_SCHEMA } from '../schema.js';
-import type { U64 } from '../u64.js';
-import { SessWarning } from '../warnings.js';
-import type { StoreContext } from './context.js';
-import { closeQuietly, FILE_MODE, mkdirp, pathExists, truncateFileTo } from './fs-ops.js';
-import { LineReader } from './line-reader.js';
-import { quarantineSegmentFile, quarantineTail } from './quarantine.js';
+import { SessCode, SessionError, sessionError } from '../../errors.js';
+import { crc32cUpper } from '../../hash.js';
+import { isBlankLine } from '../../lines.js';
+import { decodeFrameHead } from '../../records/reader.js';
+import { type FrameHead, OFFSET_INDEX_SCHEMA } from '../../records/types.js';
+import { encodeIndexRowText } from '../../records/writer.js';
+import type { U64 } from '../../u64.js';
+import { SessWarning } from '../../warnings.js';
+import type { StoreContext } from '../context.js';
+import { closeQuietly, FILE_MODE, mkdirp, pathExists, truncateFileTo } from '../fs-ops.js';
+import { LineReader } from '../line-reader.js';
+import { quarantineSegmentFile, quarantineTail } from '../quarantine.js';
 
 /** A `*.seg` file as `list_segment_files` sees it. */
 export interface SegmentFile {

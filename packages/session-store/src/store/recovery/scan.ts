@@ -1,10 +1,18 @@
 import { type FileHandle, readFully, sha256Hex } from '@logspec/core';
-import { type FrameCheck, fastFrameCheck, fastIndexLine, indexLineEnd, releaseLiteralView } from '../fast.js';
-import { chainHashStep, chainStepIfClaimed, crc32cMatches, GENESIS_CHAIN_HASH } from '../hash.js';
-import { MAX_LINE_BYTES } from '../lines.js';
-import { decodeFrameHead, type FrameHead, type IndexRow, payloadMatches } from '../schema.js';
-import type { StoreContext } from './context.js';
-import { closeQuietly } from './fs-ops.js';
+import { chainHashStep, chainStepIfClaimed, crc32cMatches, GENESIS_CHAIN_HASH } from '../../hash.js';
+import { asciiString, bytesEqual } from '../../json/ascii.js';
+import { MAX_LINE_BYTES } from '../../lines.js';
+import {
+  FrameSpans,
+  indexLineEnd,
+  releaseLiteralView,
+  scanFrameAsWritten,
+  scanIndexLineAsWritten,
+} from '../../records/as-written.js';
+import { decodeFrameHead, payloadMatches } from '../../records/reader.js';
+import type { FrameHead, IndexRow } from '../../records/types.js';
+import type { StoreContext } from '../context.js';
+import { closeQuietly } from '../fs-ops.js';
 
 /**
  * One pass over the index and every frame that checks everything `bootstrap_from_disk`
@@ -77,7 +85,7 @@ export function scanStore(ctx: StoreContext, rows: readonly IndexRow[]): ScanRes
   const byId = new Map<string, number>();
   const parentOf: (string | undefined)[] = [];
   let prevId: string | undefined;
-  const check: FrameCheck = { parentEntryId: undefined, payloadStart: 0, payloadEnd: 0, shaStart: 0 };
+  const spans = new FrameSpans();
   let forwardRef = false;
   let chain = GENESIS_CHAIN_HASH;
   let total = 0;
@@ -106,11 +114,22 @@ export function scanStore(ctx: StoreContext, rows: readonly IndexRow[]): ScanRes
         const end = len > 0 && b[at + len - 1] === 0x0a ? at + len - 1 : at + len;
         let parent: string | undefined;
         let next: string | undefined;
-        if (fastFrameCheck(b, at, end, row, prevId, check)) {
-          const sha = sha256Hex(b.subarray(check.payloadStart, check.payloadEnd));
-          // A claimed hash spelled otherwise (escapes…) goes through the general decoder below.
-          next = chainStepIfClaimed(chain, sha, b, check.shaStart);
-          parent = check.parentEntryId;
+        // The frame as written, with the row's seqs and id (what validate_integrity compares)?
+        if (
+          scanFrameAsWritten(b, at, end, spans) &&
+          spans.segmentSeq === row.segmentSeq &&
+          spans.frameSeq === row.frameSeq &&
+          spans.entrySeq === row.entrySeq &&
+          bytesEqual(b, spans.idStart, spans.idEnd, row.entryId) &&
+          spans.shaEnd - spans.shaStart === 64
+        ) {
+          const sha = sha256Hex(b.subarray(spans.payloadStart, spans.payloadEnd));
+          // A claimed hash spelled otherwise (upper case…) goes through the general decoder below.
+          next = chainStepIfClaimed(chain, sha, b, spans.shaStart);
+          // Usually the previous entry: reuse its string (same characters) instead of building one.
+          const ps = spans.parentStart;
+          const pe = spans.parentEnd;
+          if (ps >= 0) parent = prevId !== undefined && bytesEqual(b, ps, pe, prevId) ? prevId : asciiString(b, ps, pe);
         }
         if (next !== undefined) {
           chain = next;
@@ -202,7 +221,7 @@ export function readIndexFast(ctx: StoreContext): IndexRow[] | undefined {
     let len = 0;
     let p = 0;
     for (;;) {
-      const row = p < len ? fastIndexLine(buf, p, len) : undefined;
+      const row = p < len ? scanIndexLineAsWritten(buf, p, len) : undefined;
       if (row) {
         const next = indexLineEnd + 1;
         if (next - p > limit) return undefined;

@@ -1,7 +1,9 @@
 import { hexDecode, hexEncode, LogspecError } from '@logspec/core';
 import { SegCode, segError } from './errors.js';
 import type { Header, Message, TransactionMarker } from './message.js';
-import { formatTimestamp, parseTimestamp, timestampMillis } from './timestamp.js';
+import { timestampMillis } from './timestamp.js';
+import { parseTimestamp } from './timestamp-reader.js';
+import { formatTimestamp } from './timestamp-writer.js';
 
 /**
  * The canonical JSON of the conformance suite (`conformance/golden/REFERENCE-README.md`):
