@@ -5,7 +5,7 @@ import { encodeMessage, messageFromJson } from '@logspec/segment-index';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { collectCases } from '../src/cases/collect.js';
-import { seedFor } from '../src/cases/properties.js';
+import { seedFor } from '../src/cases/fast-check.js';
 import { applyDamage } from '../src/differential/damage.js';
 import { loadDifferentialProfile } from '../src/differential/load.js';
 import { FORMATS } from '../src/protocol/types.js';

@@ -22,8 +22,8 @@ import { firstDifference, judgeError, show, withoutDir } from '../json/compare.j
 import type { FormatName, Op, Outcome } from '../protocol/types.js';
 import { type Case, type CaseContext, describeOutcome, send, type Verdict } from './case.js';
 import { REFERENCE_FIXED_TIME } from './corpus.js';
+import { check } from './fast-check.js';
 import { compareTrees, listDirs, listFiles, withTempDir } from './files.js';
-import { check } from './properties.js';
 import { askReference } from './reference.js';
 
 /** Each differential run costs several requests; a tenth of the unit properties' runs keeps the default suite quick. */
