@@ -16,7 +16,7 @@ import type { TableDef } from '../../table.js';
 import { HOTFRAME_TABLE, HOTLOG_TABLE } from '../../tables/hot.js';
 import { Selector, type Source, type SourceContext } from '../source.js';
 import { ResumableFrameScan } from './frames.js';
-import { msTime } from './values.js';
+import { msTime, plainMessage } from './values.js';
 
 const STOP_CODE: Record<string, string> = {
   torn_frame: HotCode.FRAME_TORN,
@@ -148,7 +148,7 @@ export class HotSource implements Source {
         offset,
         segment: null,
         code: e.code,
-        message: `frame ${this.index}: its archive does not decode (${e.message}); the frame is left out`,
+        message: `frame ${this.index}: its archive does not decode (${plainMessage(e)}); the frame is left out`,
         bytes: pe - ps + 8,
       });
       return !this.sel.done;

@@ -16,7 +16,7 @@ import type { BatchBuilder } from '../../batch.js';
 import type { BytesColumn, NumberColumn } from '../../columns.js';
 import { RING_TABLE } from '../../tables/ring.js';
 import { Selector, type Source, type SourceContext } from '../source.js';
-import { nsTimeWords } from './values.js';
+import { nsTimeWords, plainMessage } from './values.js';
 
 /**
  * vyre's ring through `@logspec/ring-log`: the header is decoded, the slots its capacity
@@ -71,7 +71,7 @@ export class RingSource implements Source {
         offset: at,
         segment: null,
         code: e.code,
-        message: `${e.message}; the slot is left out`,
+        message: `${plainMessage(e)}; the slot is left out`,
         bytes: 64,
       });
     }

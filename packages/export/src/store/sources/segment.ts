@@ -18,7 +18,7 @@ import { hex } from '../../ndjson.js';
 import { SEGMENT_TABLE } from '../../tables/segment.js';
 import { Selector, type Source, type SourceContext } from '../source.js';
 import { ResumableFrameScan } from './frames.js';
-import { isUtf8, nsTime } from './values.js';
+import { isUtf8, nsTime, plainMessage } from './values.js';
 
 interface SegRef {
   base: bigint;
@@ -168,7 +168,7 @@ export class SegmentSource implements Source {
         offset: at,
         segment: seg.base,
         code: e.code,
-        message: `frame of ${pe - ps + FRAME_HEADER_SIZE} bytes: its message does not decode (${e.message}); left out`,
+        message: `frame of ${pe - ps + FRAME_HEADER_SIZE} bytes: its message does not decode (${plainMessage(e)}); left out`,
         bytes: pe - ps + FRAME_HEADER_SIZE,
       });
       return true;

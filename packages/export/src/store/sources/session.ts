@@ -5,7 +5,7 @@ import type { BatchBuilder } from '../../batch.js';
 import type { BytesColumn, NumberColumn } from '../../columns.js';
 import { SESSION_TABLE } from '../../tables/session.js';
 import { Selector, type Source, type SourceContext } from '../source.js';
-import { nsTime } from './values.js';
+import { nsTime, plainMessage } from './values.js';
 
 /**
  * `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)` → nanoseconds since the epoch; null for other text
@@ -111,7 +111,7 @@ export class SessionSource implements Source {
           offset: Number(row.byteOffset),
           segment: BigInt(row.segmentSeq),
           code: e.code,
-          message: `entry ${row.entrySeq} (${row.entryId}): ${e.message}; left out`,
+          message: `entry ${row.entrySeq} (${row.entryId}): ${plainMessage(e)}; left out`,
           bytes: Number(row.byteLength),
         });
         continue;

@@ -73,3 +73,8 @@ export function nsTime(col: NumberColumn, ns: bigint | null): void {
   if (ns === null || ns >= 1n << 63n || ns < -(1n << 63n)) col.appendNull();
   else col.appendBigInt(ns);
 }
+
+/** An error's message without the " (at byte N)" its class appends (rows carry the offset). */
+export function plainMessage(e: { message: string; offset?: number | undefined }): string {
+  return e.offset === undefined ? e.message : e.message.replace(` (at byte ${e.offset})`, '');
+}
