@@ -28,6 +28,7 @@ export default defineConfig({
       pkg('bench', 'bench'),
       pkg('browser', 'browser'),
       pkg('cli', 'packages/cli'),
+      pkg('export', 'packages/export'),
     ],
   },
 });
