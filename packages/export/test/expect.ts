@@ -33,8 +33,12 @@ function countBy<T>(xs: readonly T[], key: (x: T) => string): Counted {
 function sortedRows(m: Counted, name: string): Record<string, unknown>[] {
   return [...m.keys()].sort().map((k) => ({ [name]: k, n: m.get(k) }));
 }
-const big = (xs: readonly bigint[], f: 'min' | 'max'): string | null =>
-  xs.length === 0 ? null : String(xs.reduce((a, b) => (f === 'min' ? (b < a ? b : a) : b > a ? b : a)));
+/** Min or max of bigints (Math.min/max take numbers only), as a decimal string. */
+function big(xs: readonly bigint[], f: 'min' | 'max'): string | null {
+  let best: bigint | null = null;
+  for (const x of xs) if (best === null || (f === 'min' ? x < best : x > best)) best = x;
+  return best === null ? null : String(best);
+}
 const maxNum = (xs: readonly number[]): string | null => (xs.length ? String(Math.max(...xs)) : null);
 
 function wal(path: string): Expectation {
