@@ -30,10 +30,12 @@ export class BatchBuilder {
     limits: BatchLimits = {},
   ) {
     this.schema = arrowSchema(def);
-    this.columns = def.columns.map(makeColumn);
-    for (const c of this.columns) this.byName.set(c.spec.name, c);
     this.maxRows = Math.max(1, limits.rows ?? DEFAULT_BATCH_ROWS);
     this.maxBytes = Math.max(1, limits.bytes ?? DEFAULT_BATCH_BYTES);
+    // Room for a batch and the overshoot of a scanner chunk, so columns rarely grow.
+    const rows = Math.min(this.maxRows + (this.maxRows >> 2), 1 << 17);
+    this.columns = def.columns.map((c) => makeColumn(c, rows));
+    for (const c of this.columns) this.byName.set(c.spec.name, c);
   }
 
   /** The column named `name` (a table definition error if there is none). */

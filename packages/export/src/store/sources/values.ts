@@ -5,23 +5,6 @@ import type { BytesColumn, NumberColumn } from '../../columns.js';
  * columns (a stored u64 time that int64 cannot hold is null in `time`, never wrapped).
  */
 
-const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
-/**
- * Appends `bytes[start, end)` as text, as Rust's `from_utf8_lossy` reads it: ASCII is copied
- * as it is; anything else is decoded (invalid sequences become U+FFFD) and encoded again,
- * which gives back the same bytes when they were valid UTF-8.
- */
-export function appendUtf8Lossy(col: BytesColumn, bytes: Uint8Array, start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    if ((bytes[i] as number) >= 0x80) {
-      col.appendString(lossy.decode(bytes.subarray(start, end)));
-      return;
-    }
-  }
-  col.appendBytes(bytes, start, end);
-}
-
 /** Whether `bytes[start, end)` is valid UTF-8 (ASCII checked in a loop, the rest by TextDecoder). */
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function isUtf8(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
@@ -42,15 +25,15 @@ const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /** The 16 bytes at `at` as a dashed lower-case UUID (36 ASCII bytes), written into the column in place. */
 export function appendUuid(col: BytesColumn, bytes: Uint8Array, at: number): void {
-  col.appendWith(36, (out, o) => {
-    let w = o;
-    for (let i = 0; i < 16; i++) {
-      if (i === 4 || i === 6 || i === 8 || i === 10) out[w++] = 45;
-      const b = bytes[at + i] as number;
-      out[w++] = HEX_DIGITS[b >> 4] as number;
-      out[w++] = HEX_DIGITS[b & 15] as number;
-    }
-  });
+  let w = col.reserve(36);
+  const out = col.buffer;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[w++] = 45;
+    const b = bytes[at + i] as number;
+    out[w++] = HEX_DIGITS[b >> 4] as number;
+    out[w++] = HEX_DIGITS[b & 15] as number;
+  }
+  col.commit(36);
 }
 
 /** A u64 nanosecond time (two words) into a nullable `timestamp[ns]` column: null from 2^63 on. */

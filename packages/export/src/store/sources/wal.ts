@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { basename } from '@logspec/core';
 import {
   describeSkip,
@@ -23,7 +24,7 @@ import type { BatchBuilder } from '../../batch.js';
 import type { BytesColumn, NumberColumn } from '../../columns.js';
 import { WAL_TABLE } from '../../tables/wal.js';
 import { Selector, type Source, type SourceContext } from '../source.js';
-import { appendUtf8Lossy, appendUuid, nsTimeWords } from './values.js';
+import { appendUuid, nsTimeWords } from './values.js';
 
 const SKIP_CODE: Record<SkipReason, string> = {
   crc_mismatch: WalCode.CRC_MISMATCH,
@@ -126,10 +127,16 @@ export class WalSource implements Source {
       this.builder = b;
       this.rows = new WalRows(b);
     }
+    const r = this.rows as WalRows;
     while (!b.full && !this.sel.done) {
       if (!this.scanner && !this.nextFile()) return false;
       const scanner = this.scanner as ChunkedFileScanner;
+      // Text is copied as bytes and checked once per chunk (see BytesColumn.repairUtf8).
+      const errMark = r.error.mark();
+      const metaMark = r.metadata.mark();
       const end = scanner.step(this.sink);
+      r.error.repairUtf8(errMark, isAscii);
+      r.metadata.repairUtf8(metaMark, isAscii);
       if (end) {
         this.fileEnd(end);
         this.done = this.fileBase + scanner.fileSize;
@@ -186,11 +193,11 @@ export class WalSource implements Source {
     const errLen = view.getUint32(p + PayloadField.ERROR_LEN, true);
     const e = p + PayloadField.ERROR;
     if (errLen === 0) r.error.appendNull();
-    else appendUtf8Lossy(r.error, bytes, e, e + errLen);
+    else r.error.appendBytes(bytes, e, e + errLen);
     const metaLen = view.getUint32(e + errLen, true);
     const m = e + errLen + 4;
     if (metaLen === 0) r.metadata.appendNull();
-    else appendUtf8Lossy(r.metadata, bytes, m, m + metaLen);
+    else r.metadata.appendBytes(bytes, m, m + metaLen);
     return undefined;
   }
 
