@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeHotFrame, encodeRecord as encodeArchive, HOT_HEADER, makeEvent } from '@logspec/frame';
+import { encodeRecord as encodeArchive, encodeHotFrame, HOT_HEADER, makeEvent } from '@logspec/frame';
 import { encodeRecord, WalRecords } from '@logspec/wal';
 import { walFileName } from '@logspec/wal/store';
 

@@ -6,12 +6,12 @@ import { arrowSchema, type TableDef } from './table.js';
 export interface BatchLimits {
   /** Rows per batch (default 65,536). */
   rows?: number;
-  /** Bytes of column data per batch (default 16 MiB): large records make smaller batches. */
+  /** Bytes of column data per batch (default 4 MiB): large records make smaller batches. */
   bytes?: number;
 }
 
 export const DEFAULT_BATCH_ROWS = 65_536;
-export const DEFAULT_BATCH_BYTES = 16 << 20;
+export const DEFAULT_BATCH_BYTES = 4 << 20;
 
 /**
  * The columns of one table being filled row by row. Each table's row writer appends one value

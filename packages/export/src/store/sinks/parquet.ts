@@ -13,7 +13,7 @@ export interface ParquetOptions {
   /** Default `snappy` (see the README's measurements). */
   compression?: ParquetCompression;
   /**
-   * Uncompressed bytes a row group aims at (default 64 MiB): the row count is derived from the
+   * Uncompressed bytes a row group aims at (default 32 MiB): the row count is derived from the
    * first batch's bytes per row, between 16,384 and 1,048,576 rows.
    */
   rowGroupBytes?: number;
@@ -30,7 +30,7 @@ const CODEC: Record<ParquetCompression, pw.Compression> = {
   none: pw.Compression.UNCOMPRESSED,
 };
 
-export const DEFAULT_ROW_GROUP_BYTES = 64 << 20;
+export const DEFAULT_ROW_GROUP_BYTES = 32 << 20;
 const MIN_GROUP_ROWS = 16_384;
 const MAX_GROUP_ROWS = 1 << 20;
 
@@ -78,6 +78,8 @@ export class ParquetSink implements BatchSink {
     const b = new pw.WriterPropertiesBuilder()
       .setCompression(CODEC[this.opts.compression ?? DEFAULT_COMPRESSION])
       .setDictionaryEnabled(false)
+      // Row-group min/max (what engines prune with); page-level statistics cost time and memory.
+      .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
       .setMaxRowGroupSize(first ? rowGroupRows(first.numRows, batchBytes(first), this.opts) : MIN_GROUP_ROWS)
       .setCreatedBy('logspec export (parquet-wasm)')
       .setKeyValueMetadata(
@@ -93,6 +95,7 @@ export class ParquetSink implements BatchSink {
         pull: async (ctrl) => {
           const next = await this.take();
           if (next === null) ctrl.close();
+          // The stream hands the batch to Rust, which takes it over (and frees it).
           else ctrl.enqueue(next);
         },
       },

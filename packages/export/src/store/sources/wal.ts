@@ -12,19 +12,15 @@ import {
   skipMessage,
   WalCode,
 } from '@logspec/wal';
-import {
-  ChunkedFileScanner,
-  DEFAULT_CHUNK_SIZE,
-  listWalFiles,
-  parseWalFileName,
-  ScanBuffer,
-  type WalFile,
-} from '@logspec/wal/store';
+import { ChunkedFileScanner, listWalFiles, parseWalFileName, ScanBuffer, type WalFile } from '@logspec/wal/store';
 import type { BatchBuilder } from '../../batch.js';
 import type { BytesColumn, NumberColumn } from '../../columns.js';
 import { WAL_TABLE } from '../../tables/wal.js';
 import { Selector, type Source, type SourceContext } from '../source.js';
 import { appendUuid, nsTimeWords } from './values.js';
+
+/** Bytes per scanner step: a batch is cut between steps, so this bounds a batch's overshoot. */
+const CHUNK = 1 << 20;
 
 const SKIP_CODE: Record<SkipReason, string> = {
   crc_mismatch: WalCode.CRC_MISMATCH,
@@ -150,7 +146,7 @@ export class WalSource implements Source {
     const f = this.files[this.fileIndex++];
     if (!f) return false;
     this.fileBase = this.done;
-    this.scanner = new ChunkedFileScanner(this.ctx.fs, f.path, f.name, 'logspec', this.buf, DEFAULT_CHUNK_SIZE);
+    this.scanner = new ChunkedFileScanner(this.ctx.fs, f.path, f.name, 'logspec', this.buf, CHUNK);
     this.fileName = new TextEncoder().encode(f.name);
     this.fileSeq = parseWalFileName(f.name) ?? null;
     const seq = this.fileSeq ?? 0n;
