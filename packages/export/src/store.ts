@@ -16,6 +16,7 @@ export { type ByteOutput, FileOutput, TextOutput } from './store/output.js';
 export { ArrowFileSink } from './store/sinks/arrow.js';
 export { NdjsonSink } from './store/sinks/ndjson.js';
 export {
+  batchBytes,
   DEFAULT_COMPRESSION,
   DEFAULT_ROW_GROUP_BYTES,
   PARQUET_COMPRESSIONS,
