@@ -6,6 +6,7 @@
  */
 export { BatchBuilder, type BatchLimits, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batch.js';
 export { BytesColumn, Column, NumberColumn } from './columns.js';
+export { columnTableMarkdown } from './docs.js';
 export { EXPORT_TABLE_SCHEMAS, tableJsonSchema } from './json-schema.js';
 export { batchToNdjson, hex, isoFromMs, isoFromNs } from './ndjson.js';
 export {

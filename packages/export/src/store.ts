@@ -27,6 +27,7 @@ export {
 export { type BatchSink, OUTPUT_FORMATS, type OutputFormat } from './store/sinks/sink.js';
 export {
   EXPORT_FORMATS,
+  ExportCode,
   type ExportFormat,
   type ExportProblem,
   type Selection,

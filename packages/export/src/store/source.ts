@@ -6,6 +6,14 @@ import type { TableDef } from '../table.js';
 export type ExportFormat = 'ring' | 'wal' | 'segment' | 'session' | 'hotlog' | 'hotframe';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ring', 'wal', 'segment', 'session', 'hotlog', 'hotframe'];
 
+/** Codes of the problems only an export reports (the rest are the format packages' codes). */
+export const ExportCode = {
+  /** A session store's recovery would set bytes aside (cut a torn or unindexed tail): they are not exported. */
+  SET_ASIDE: 'EXPORT_SET_ASIDE',
+  /** An index row of a session store points into a segment file that is missing. */
+  SEGMENT_MISSING: 'EXPORT_SEGMENT_MISSING',
+} as const;
+
 /**
  * A damaged, skipped or unreadable record or range: a row of the errors table and a line on
  * stderr. An export leaves nothing out without one.

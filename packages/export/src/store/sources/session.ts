@@ -4,7 +4,7 @@ import { SessionStore } from '@logspec/session-store/store';
 import type { BatchBuilder } from '../../batch.js';
 import type { BytesColumn, NumberColumn } from '../../columns.js';
 import { SESSION_TABLE } from '../../tables/session.js';
-import { Selector, type Source, type SourceContext } from '../source.js';
+import { ExportCode, Selector, type Source, type SourceContext } from '../source.js';
 import { nsTime, plainMessage } from './values.js';
 
 /**
@@ -68,7 +68,7 @@ export class SessionSource implements Source {
         file: this.relative(q.file),
         offset: q.offset,
         segment: null,
-        code: 'SESS_W_QUARANTINE',
+        code: ExportCode.SET_ASIDE,
         message: `opening would set aside ${q.bytes} bytes from byte ${q.offset}: they are not exported`,
         bytes: q.bytes,
       });
@@ -121,7 +121,7 @@ export class SessionSource implements Source {
           file,
           offset: Number(row.byteOffset),
           segment: BigInt(row.segmentSeq),
-          code: 'SESS_SEGMENT_MISSING',
+          code: ExportCode.SEGMENT_MISSING,
           message: `entry ${row.entrySeq} (${row.entryId}): its segment file is missing; left out`,
           bytes: Number(row.byteLength),
         });
