@@ -38,7 +38,10 @@ function segmentsOf(ctx: SourceContext, path: string): SegRef[] {
   }
   const base = parseRustU64(splitExtension(basename(path)).stem);
   if (base === undefined) {
-    throw segError(SegCode.BAD_NAME, `not a segment file name: ${basename(path)} (pass a partition directory or a {base:020}.log file)`);
+    throw segError(
+      SegCode.BAD_NAME,
+      `not a segment file name: ${basename(path)} (pass a partition directory or a {base:020}.log file)`,
+    );
   }
   return [{ base, log: path, name: basename(path) }];
 }
