@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isLogspecError } from '@logspec/core';
+import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrowSchema, batchToNdjson, TABLES } from '../src/index.js';
+import { arrowSchema, batchToNdjson, EXPORT_TABLE_SCHEMAS, TABLES } from '../src/index.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../src/store.js';
 import { expectationFor } from './expect.js';
 import { arrowTable, cleanup, Duck, duckTypes, exportTo, goldenSamples, readNdjson, sql, tempDir } from './helpers.js';
@@ -19,6 +20,10 @@ beforeAll(async () => {
 afterAll(cleanup);
 
 const tableOf = (f: ExportFormat) => TABLES[f];
+/** The published JSON Schema of one NDJSON row (spec/schemas/export-<table>.schema.json). */
+const rowCheck = Object.fromEntries(
+  Object.entries(EXPORT_TABLE_SCHEMAS).map(([name, schema]) => [name, Compile(schema as never)]),
+);
 
 describe.each(EXPORT_FORMATS.map((f) => [f]))('%s golden samples', (format) => {
   const samples = goldenSamples(format);
@@ -74,6 +79,13 @@ describe.each(EXPORT_FORMATS.map((f) => [f]))('%s golden samples', (format) => {
     expect(await duck.rows(first.replaceAll('FROM src', `FROM ${readNdjson(nd.file, def)}`))).toEqual(
       await duck.rows(first.replaceAll('FROM src', `FROM ${sql(pq.file)}`)),
     );
+    const check = rowCheck[`export-${format}`];
+    for (const line of readFileSync(nd.file, 'utf8').split('\n').filter(Boolean)) {
+      expect(check?.Check(JSON.parse(line)), line).toBe(true);
+    }
+    for (const line of errText.split('\n').filter(Boolean)) {
+      expect(rowCheck['export-errors']?.Check(JSON.parse(line)), line).toBe(true);
+    }
     const t = arrowTable(ar.file);
     expect(t.numRows).toBe(pq.result.rows);
     expect(t.schema.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`)).toEqual(
