@@ -61,14 +61,17 @@ export class BatchBuilder {
     return rows >= this.maxRows || ((rows & 63) === 0 && rows > 0 && this.byteSize >= this.maxBytes);
   }
 
-  /** The rows so far as one record batch; the builder is empty afterwards. */
-  finish(): RecordBatch {
+  /**
+   * The rows so far as one record batch; the builder is empty afterwards. With `reuse`, the next
+   * batch is built in the same buffers, so this one must not be read after that (see Column.finish).
+   */
+  finish(reuse = false): RecordBatch {
     const rows = this.rows;
     for (const c of this.columns) {
       if (c.length !== rows)
         throw new Error(`table ${this.def.name}: column ${c.spec.name} has ${c.length} of ${rows} rows`);
     }
-    const children = this.columns.map((c) => c.finish());
+    const children = this.columns.map((c) => c.finish(reuse));
     const data = makeData({ type: new Struct(this.schema.fields), length: rows, nullCount: 0, children });
     return new RecordBatch(this.schema, data);
   }

@@ -65,8 +65,12 @@ export abstract class Column {
   abstract appendNull(): void;
   /** Approximate bytes held, for batch sizing. */
   abstract get byteSize(): number;
-  /** The values as Arrow `Data`; the column is empty afterwards. */
-  abstract finish(): Data;
+  /**
+   * The values as Arrow `Data`; the column is empty afterwards. With `reuse`, the next batch is
+   * written into the same buffers: the caller promises the returned data is no longer read by
+   * then (an export, whose sinks have written each batch out before the next is built).
+   */
+  abstract finish(reuse?: boolean): Data;
 }
 
 /**
@@ -133,7 +137,7 @@ export class NumberColumn extends Column {
     return this.length * (this.wide ? 8 : 4);
   }
 
-  finish(): Data {
+  finish(reuse = false): Data {
     const n = this.length;
     const { bitmap, nulls } = this.validity.take(n);
     const type = arrowType(this.spec.kind);
@@ -155,8 +159,10 @@ export class NumberColumn extends Column {
       default:
         data = this.spec.kind === 'u64' ? new BigUint64Array(w.buffer, 0, n) : new BigInt64Array(w.buffer, 0, n);
     }
-    this.cap = next(n);
-    this.words = new Uint32Array(this.wide ? this.cap * 2 : this.cap);
+    if (!reuse) {
+      this.cap = next(n);
+      this.words = new Uint32Array(this.wide ? this.cap * 2 : this.cap);
+    }
     this.length = 0;
     return makeData({ type, length: n, nullCount: nulls, nullBitmap: bitmap, data } as never);
   }
@@ -275,7 +281,7 @@ export class BytesColumn extends Column {
     return this.used + this.length * 4;
   }
 
-  finish(): Data {
+  finish(reuse = false): Data {
     const n = this.length;
     const { bitmap, nulls } = this.validity.take(n);
     const data = makeData({
@@ -286,8 +292,10 @@ export class BytesColumn extends Column {
       valueOffsets: this.offsets.subarray(0, n + 1),
       data: this.bytes.subarray(0, this.used),
     } as never);
-    this.offsets = new Int32Array(next(n) + 1);
-    this.bytes = new Uint8Array(Math.max(INITIAL_ROWS * 32, this.used + (this.used >> 2)));
+    if (!reuse) {
+      this.offsets = new Int32Array(next(n) + 1);
+      this.bytes = new Uint8Array(Math.max(INITIAL_ROWS * 32, this.used + (this.used >> 2)));
+    }
     this.used = 0;
     this.length = 0;
     return data;

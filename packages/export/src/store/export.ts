@@ -56,6 +56,11 @@ export interface ReadBatchesOptions {
   onProblem?: (p: ExportProblem) => void;
   /** Called after each batch with the bytes scanned and the bytes to scan. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Build every batch in the same buffers: a batch is then valid only until the next one is
+   * asked for (default false: each batch keeps its own). Saves an allocation per batch.
+   */
+  reuseBuffers?: boolean;
 }
 
 /**
@@ -75,7 +80,7 @@ export function* readBatches(path: string, opts: ReadBatchesOptions): Generator<
       const more = src.fill(b);
       if (b.rows > 0 || (!more && !any)) {
         any = true;
-        yield b.finish();
+        yield b.finish(opts.reuseBuffers === true);
       }
       opts.onProgress?.(src.doneBytes, src.totalBytes);
       if (!more) break;
@@ -163,8 +168,10 @@ export async function exportLog(path: string, opts: ExportOptions): Promise<Expo
   };
   try {
     if (opts.errors) errors = new ProblemTable(opts.format, sinkFor(opts.errors.to, ERRORS_TABLE, opts.errors.output));
+    // Each sink has written a batch out when its write resolves: the buffers can be reused.
     const batches = readBatches(path, {
       ...opts,
+      reuseBuffers: true,
       onProblem: (p) => {
         problems++;
         errors?.add(p);
