@@ -53,7 +53,7 @@ beforeAll(() => {
 });
 afterAll(cleanup);
 
-describe('logspec export', () => {
+describe('logspec export', { timeout: 240_000 }, () => {
   it('writes Parquet, names the table and its size on stderr', () => {
     const out = join(tempDir(), 'wal.parquet');
     const r = run(['export', join(WAL, 'multi_dir'), '--to', 'parquet', '-o', out]);
