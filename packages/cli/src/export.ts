@@ -9,8 +9,12 @@ import { bytes, count } from './text.js';
  * `logspec export <path> --to parquet|arrow|ndjson [-o FILE] [--from X] [--to Y] [--errors FILE]`:
  * the log as the analytics table of its format (`@logspec/export`). `@logspec/export` (Arrow,
  * WebAssembly Parquet) is imported only when this command runs, so the other commands start as
- * fast as before.
+ * fast as before; its specifier is a variable so that a bundler leaves it out of a bundle of
+ * the CLI (esbuild wraps the modules a literal dynamic import shares with static ones in lazy
+ * initialisers, which broke `dump` of session stores in the bundled bin; and parquet-wasm loads
+ * its WebAssembly from its own package directory, which a one-file bundle does not have).
  */
+const EXPORT_STORE = '@logspec/export/store';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -65,7 +69,7 @@ function problemLine(p: ExportProblem): string {
 }
 
 export async function runExport(t: Target, ctx: Ctx, values: Values): Promise<number> {
-  const store = await import('@logspec/export/store');
+  const store: typeof import('@logspec/export/store') = await import(EXPORT_STORE);
   const tos = ([] as string[]).concat((values.to as string[] | string | undefined) ?? []);
   const formats = tos.filter((v) => (OUTPUTS as readonly string[]).includes(v));
   const ends = tos.filter((v) => !(OUTPUTS as readonly string[]).includes(v));

@@ -17,7 +17,7 @@
  * Each case runs twice (rounds: 1); LOGSPEC_BENCH_SCALE=0.25 for a quicker look.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,13 +48,24 @@ const fs = new NodeFs();
 const here = dirname(fileURLToPath(import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'logspec-export-bench-'));
 
-/** The CLI and an RSS probe, bundled beside parquet-wasm's package so it resolves. */
+/**
+ * The CLI and an RSS probe, bundled (no tsx in the measured processes) under this package's
+ * node_modules so that parquet-wasm, left external, resolves. The CLI imports
+ * `@logspec/export/store` at run time by name: it is bundled too, as a package of its own
+ * beside the CLI bundle (`node_modules/@logspec/export/store.mjs`).
+ */
 const out = join(here, '..', 'node_modules', '.cache', 'logspec-bench');
-mkdirSync(out, { recursive: true });
+const storePkg = join(out, 'node_modules', '@logspec', 'export');
+mkdirSync(storePkg, { recursive: true });
+writeFileSync(
+  join(storePkg, 'package.json'),
+  JSON.stringify({ name: '@logspec/export', type: 'module', exports: { './store': './store.mjs' } }),
+);
 const shim = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 for (const [entry, file] of [
-  [join(here, '..', '..', 'cli', 'src', 'bin.ts'), 'logspec.mjs'],
-  [join(here, 'rss-probe.ts'), 'rss-probe.mjs'],
+  [join(here, '..', '..', 'cli', 'src', 'bin.ts'), join(out, 'logspec.mjs')],
+  [join(here, 'rss-probe.ts'), join(out, 'rss-probe.mjs')],
+  [join(here, '..', 'src', 'store.ts'), join(storePkg, 'store.mjs')],
 ] as const) {
   await build({
     entryPoints: [entry],
@@ -62,7 +73,7 @@ for (const [entry, file] of [
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: join(out, file),
+    outfile: file,
     external: ['parquet-wasm'],
     banner: { js: shim },
     logLevel: 'error',
@@ -73,7 +84,7 @@ const PROBE = join(out, 'rss-probe.mjs');
 
 function sh(cmd: string): void {
   const r = spawnSync('sh', ['-c', cmd], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
 }
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
