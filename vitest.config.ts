@@ -30,6 +30,7 @@ export default defineConfig({
       pkg('browser', 'browser'),
       pkg('inspector', 'inspector'),
       pkg('cli', 'packages/cli'),
+      pkg('export', 'packages/export'),
     ],
   },
 });

@@ -19,4 +19,6 @@ export const TARGETS: readonly { name: string; module: string }[] = [
  */
 export const NODE_ONLY_PACKAGES: Readonly<Record<string, string>> = {
   '@logspec/cli': 'the logspec command line (reads files, writes to a terminal)',
+  '@logspec/export':
+    'exports logs read from files (its main entry, table definitions and Arrow batches, uses no node: module, but has no Chromium test yet)',
 };

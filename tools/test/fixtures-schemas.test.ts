@@ -51,6 +51,7 @@ describe('pnpm schemas', () => {
   test('drift is detected and repaired', () => {
     const dir = join(tmp, 'schemas');
     expect(syncSchemas(dir, false).added.sort()).toEqual([
+      ...['errors', 'hotframe', 'hotlog', 'ring', 'segment', 'session', 'wal'].map((t) => `export-${t}.schema.json`),
       'protocol.schema.json',
       'registry.schema.json',
       'report.schema.json',
@@ -78,7 +79,7 @@ describe('the error-code registry is merged from the chapters', () => {
       join(dir, 'ring.md'),
       '# Ring\n\n## 9. Error codes\n\nIntro.\n\n| code | meaning | offset points at | origin |\n|---|---|---|---|\n| `RING_X` | x | 0 | logspec |\n\n## 10. Next\n| not | this |\n|---|---|\n',
     );
-    const readme = ['ring', 'wal', 'segment', 'session', 'hotlog']
+    const readme = ['ring', 'wal', 'segment', 'session', 'hotlog', 'export']
       .map((c) => `<!-- registry:${c}.md:start -->\nold\n<!-- registry:${c}.md:end -->`)
       .join('\n');
     const merged = mergeRegistry(readme, dir);

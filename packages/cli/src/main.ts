@@ -4,6 +4,7 @@ import { isLogspecError } from '@logspec/core';
 import { runDump, runInspect, runRepair, runTail, runVerify } from './commands.js';
 import { detectFormat, normalizeFor } from './detect.js';
 import { CliCode, Exit, errorJson, errorLine, exitFor, reportable, UsageError } from './errors.js';
+import { runExport } from './export.js';
 import { ADAPTERS } from './formats/registry.js';
 import { type Ctx, FORMAT_NAMES, type FormatAdapter, type FormatName } from './formats/types.js';
 import type { CliIo } from './io.js';
@@ -34,6 +35,14 @@ const OPTIONS = {
     follow: { type: 'boolean', short: 'f' },
     lines: { type: 'string', short: 'n' },
     interval: { type: 'string' },
+  },
+  export: {
+    ...COMMON,
+    from: { type: 'string' },
+    to: { type: 'string', multiple: true },
+    output: { type: 'string', short: 'o' },
+    errors: { type: 'string' },
+    compression: { type: 'string' },
   },
 } as const;
 
@@ -142,6 +151,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return runRepair(target, ctx, values);
       case 'tail':
         return await runTail(target, ctx, values);
+      case 'export':
+        return await runExport(target, ctx, values);
     }
   } catch (caught) {
     const e = reportable(caught);

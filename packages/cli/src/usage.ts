@@ -1,6 +1,6 @@
 /** Help texts of `logspec --help` and `logspec <command> --help`. */
 
-export const COMMANDS = ['inspect', 'dump', 'verify', 'repair', 'tail'] as const;
+export const COMMANDS = ['inspect', 'dump', 'verify', 'repair', 'tail', 'export'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const FORMATS = 'hotlog | hotframe | ring | wal | segment | session';
@@ -16,6 +16,7 @@ commands:
   verify <path>    run every check the format allows; exit 0 healthy, 1 damaged
   repair <path>    cut torn tails, rebuild derived indexes, quarantine what cannot be trusted
   tail <path>      print the last records; with -f, follow the log as it grows
+  export <path>    write the log as a table: Parquet, Arrow IPC or NDJSON (for DuckDB, Polars, …)
 
 options:
   --format <name>  ${FORMATS} (default: detected from magic bytes, names and layout)
@@ -91,6 +92,28 @@ options:
   --force          also cut at damage that valid records follow (they are quarantined, not lost)
   --json           print the report as one JSON document
 ${COMMON}
+`,
+  export: `usage: logspec export --to parquet|arrow|ndjson [-o FILE] [--from X] [--to Y]
+                      [--errors FILE] [--compression C] [--format <name>] <path>
+
+Writes the log as the analytics table of its format (one row per record, columns typed as in
+spec/export.md): Parquet, an Arrow IPC file, or NDJSON. Damaged or skipped records are named on
+stderr and, with --errors, written to a side table; none is left out silently. Reads only: a
+live log is read up to its last complete record.
+
+options:
+  --to FORMAT      parquet, arrow or ndjson (default: from the -o file's extension)
+  -o, --output F   the file to write (required for parquet and arrow; ndjson defaults to stdout)
+  --from X         first record: a record number (as 'logspec dump' numbers them) or a time
+                   (RFC 3339, e.g. 2025-06-01T10:00:00Z, or a date)
+  --to Y           last record, the same way (--to takes the output format or the range end;
+                   give it twice for both)
+  --errors F       write every damaged or skipped record to F (.parquet, .arrow, else NDJSON)
+  --compression C  Parquet compression: snappy (default), zstd, lz4, gzip, brotli, none
+  --json           print the summary as JSON on stdout (when -o names a file)
+${COMMON}
+
+exit: 0 when every record was exported, 1 when damaged records were left out (all named).
 `,
   tail: `usage: logspec tail [-f] [-n N] [--interval MS] [--json] [--format <name>] <path>
 

@@ -31,7 +31,7 @@ export interface BundleSize {
 }
 
 /** Entries that need Node (they import `node:` modules): measured for Node, externals left out. */
-const NODE_ONLY = new Set(['@logspec/core/node', '@logspec/cli']);
+const NODE_ONLY = new Set(['@logspec/core/node', '@logspec/cli', '@logspec/export/store']);
 
 /** Every exported entry point of every package, and the named cases. */
 export function bundleCases(): BundleCase[] {
@@ -68,7 +68,8 @@ export async function measure(c: BundleCase): Promise<BundleSize> {
     target: 'es2022',
     logLevel: 'silent',
     // The native CRC binding is a platform package, not JavaScript to bundle.
-    external: c.platform === 'node' ? ['@node-rs/crc32'] : [],
+    // parquet-wasm loads its WebAssembly from its own folder at run time (Node only).
+    external: c.platform === 'node' ? ['@node-rs/crc32', 'parquet-wasm'] : [],
   });
   const bytes = r.outputFiles.reduce((n, f) => n + f.contents.length, 0);
   const all = new Uint8Array(bytes);

@@ -1,14 +1,16 @@
 /**
  * `pnpm schemas [--check]`: writes `spec/schemas/<name>.schema.json` from the typebox types the
- * conformance suite validates with (vector files, protocol messages, the report), so other
- * implementations can validate with any JSON Schema tool, and merges the chapters' error-code
- * tables into the registry of `spec/README.md` (./registry.ts) and writes the registry as data,
+ * conformance suite validates with (vector files, protocol messages, the report) and from the
+ * export tables' definitions (`export-<table>`: one NDJSON row), so other implementations can
+ * validate with any JSON Schema tool, merges the chapters' error-code tables into the registry
+ * of `spec/README.md` (./registry.ts) and writes the registry as data,
  * `spec/schemas/registry.json` (./registry-json.ts). `--check` fails on drift.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PUBLISHED_SCHEMAS } from '@logspec/conformance/schemas';
+import { EXPORT_TABLE_SCHEMAS } from '@logspec/export';
 import { mergeRegistry } from './registry.js';
 import { buildRegistry, renderRegistry } from './registry-json.js';
 
@@ -19,7 +21,7 @@ export const REGISTRY_JSON = 'registry.json';
 /** name → file text, deterministic. */
 export function renderSchemas(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) {
+  for (const [name, schema] of Object.entries({ ...PUBLISHED_SCHEMAS, ...EXPORT_TABLE_SCHEMAS })) {
     out.set(`${name}.schema.json`, `${JSON.stringify({ $schema: DRAFT, ...schema }, null, 2)}\n`);
   }
   return out;

@@ -14,6 +14,7 @@ export const REGISTRY_CHAPTERS: ReadonlyArray<{ chapter: string; prefixes: strin
   { chapter: 'segment.md', prefixes: ['SEG_'], title: 'segment' },
   { chapter: 'session.md', prefixes: ['SESS_'], title: 'session' },
   { chapter: 'hotlog.md', prefixes: ['HOT_'], title: 'hotframe and hotlog' },
+  { chapter: 'export.md', prefixes: ['EXPORT_'], title: 'export tables' },
 ];
 
 /** The error-code table of a chapter: the first markdown table after a heading naming error codes. */
