@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { loadWitness } from '../src/mutants/witness.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PATCHES = join(REPO, 'tools', 'mutants', 'patches');
+const WITNESSES = join(REPO, 'tools', 'mutants', 'witnesses');
 const ORIGINAL = resolve(process.env.LOGSPEC_ORIGINAL_DIR ?? join(REPO, '..', 'shared', 'original'));
 const catalog = loadCatalog(PATCHES);
 
@@ -79,13 +80,15 @@ describe('the mutant catalogue (tools/mutants/patches)', () => {
     }
   });
 
-  test('every witness a patch names exists, parses and is of the mutant’s format', () => {
+  test('every witness a patch names exists, parses and is of the mutant’s format; no witness file is orphaned', () => {
     const named = catalog.filter((m) => m.witness !== undefined);
     expect(named.length).toBeGreaterThan(0);
     for (const m of named) {
       const w = loadWitness(join(REPO, m.witness as string));
       expect(w.format, m.id).toBe(m.format);
     }
+    const files = readdirSync(WITNESSES).map((n) => `tools/mutants/witnesses/${n}`);
+    expect(files.sort()).toEqual(named.map((m) => m.witness).sort());
   });
 
   const hasOriginal = existsSync(join(ORIGINAL, 'src'));

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   compareObservations,
   DEFAULT_FIXED_TIME,
+  firstJsonDifference,
   maskPaths,
   type Observation,
   parseWitness,
@@ -46,7 +47,9 @@ describe('comparing what two binaries did', () => {
   });
 
   test('the first difference is named: write answer, then files, then the read answer', () => {
-    expect(compareObservations(obs(), obs({ write: { error: { code: 'io' } } }))).toMatch(/^write answer: /);
+    expect(compareObservations(obs(), obs({ write: { error: { code: 'io' } } }))).toBe(
+      'write answer $.ok: {"results":[null]} vs undefined',
+    );
     expect(compareObservations(obs(), obs({ files: new Map([['r.vrrl', Buffer.from([1, 2, 9, 4])]]) }))).toBe(
       'file r.vrrl: bytes differ at offset 2 (sizes 4 vs 4)',
     );
@@ -54,7 +57,19 @@ describe('comparing what two binaries did', () => {
       'file r.vrrl: bytes differ at offset 3 (sizes 4 vs 3)',
     );
     expect(compareObservations(obs(), obs({ files: new Map() }))).toBe('file r.vrrl: only the original wrote it');
-    expect(compareObservations(obs(), obs({ read: { error: { code: 'header_mismatch' } } }))).toMatch(/^read answer: /);
+    expect(compareObservations(obs(), obs({ read: { ok: { capacity: '3' } } }))).toBe(
+      'read answer $.ok.capacity: "2" vs "3"',
+    );
+    expect(compareObservations(obs(), obs({ read: undefined }))).toBe(
+      'read answer $: {"ok":{"capacity":"2"}} vs undefined',
+    );
+  });
+
+  test('the first difference of two JSON values is named by its path', () => {
+    expect(firstJsonDifference({ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] })).toBe('$.a[1].b: "x" vs "y"');
+    expect(firstJsonDifference([1, 2], [1, 2, 3])).toBe('$: 2 vs 3 items');
+    expect(firstJsonDifference({ a: 1 }, { a: 1, b: null })).toBe('$.b: undefined vs null');
+    expect(firstJsonDifference({ a: [1] }, { a: [1] })).toBeUndefined();
   });
 
   test('temporary folders are masked out of answers', () => {

@@ -83,13 +83,46 @@ export function maskPaths(value: unknown, dir: string): unknown {
 }
 
 function brief(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+  const s = JSON.stringify(v) ?? 'undefined';
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+/** Where two JSON values first differ: `$.ok.results[2].segment_seq: "1" vs "2"`; undefined if equal. */
+export function firstJsonDifference(a: unknown, b: unknown, path = '$'): string | undefined {
+  if (isDeepStrictEqual(a, b)) return undefined;
+  const bothArrays = Array.isArray(a) && Array.isArray(b);
+  const bothObjects =
+    !bothArrays &&
+    a !== null &&
+    b !== null &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    !Array.isArray(a) &&
+    !Array.isArray(b);
+  if (bothArrays) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const d = firstJsonDifference(x[i], y[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return `${path}: ${x.length} vs ${y.length} items`;
+  }
+  if (bothObjects) {
+    const x = a as Record<string, unknown>;
+    const y = b as Record<string, unknown>;
+    for (const k of [...new Set([...Object.keys(x), ...Object.keys(y)])]) {
+      const d = firstJsonDifference(x[k], y[k], `${path}.${k}`);
+      if (d !== undefined) return d;
+    }
+  }
+  return `${path}: ${brief(a)} vs ${brief(b)}`;
 }
 
 /** The first difference between two observations, or undefined. */
 export function compareObservations(a: Observation, b: Observation): string | undefined {
-  if (!isDeepStrictEqual(a.write, b.write)) return `write answer: ${brief(a.write)} vs ${brief(b.write)}`;
+  const w = firstJsonDifference(a.write, b.write);
+  if (w !== undefined) return `write answer ${w}`;
   const names = [...new Set([...a.files.keys(), ...b.files.keys()])].sort();
   for (const n of names) {
     const x = a.files.get(n);
@@ -102,8 +135,8 @@ export function compareObservations(a: Observation, b: Observation): string | un
       return `file ${n}: bytes differ at offset ${i} (sizes ${x.length} vs ${y.length})`;
     }
   }
-  if (!isDeepStrictEqual(a.read, b.read)) return `read answer: ${brief(a.read)} vs ${brief(b.read)}`;
-  return undefined;
+  const r = firstJsonDifference(a.read, b.read);
+  return r === undefined ? undefined : `read answer ${r}`;
 }
 
 async function withAdapter<T>(binary: string, f: (s: AdapterSubject) => Promise<T>): Promise<T> {
