@@ -25,6 +25,8 @@ export interface CorpusEntry {
    */
   judge?: (out: Outcome) => string | null | undefined;
   ops: Op[] | null;
+  /** The "now" its recipe was written at, when it is not the corpus's (a boundary on the clock). */
+  fixedTime?: string;
   /** Requirement IDs the sample checks (boundary samples cite the rule whose threshold they sit on). */
   requirements: string[];
   profile: SuiteProfile;
@@ -65,6 +67,7 @@ interface CorpusJson {
     requirements?: string[];
     profile?: SuiteProfile;
     digests?: Record<string, FileDigest>;
+    fixed_time?: string;
   }>;
 }
 
@@ -110,6 +113,7 @@ function loadCorpus(format: FormatName, producer: string, dir: string): Corpus |
             profile: e.profile ?? requirementsProfile(requirements),
           };
           if (e.digests) entry.digests = e.digests;
+          if (e.fixed_time) entry.fixedTime = e.fixed_time;
           return entry;
         }),
       ),

@@ -101,7 +101,7 @@ async function differentialWrite(ctx: CaseContext, caseId: string, p: Differenti
           format: p.format,
           dir,
           ops: recipe.ops,
-          fixedTime: REFERENCE_FIXED_TIME,
+          fixedTime: recipe.fixedTime ?? REFERENCE_FIXED_TIME,
         });
         const got = await send(ctx, req(mine));
         const want = await askReference(req(theirs));
@@ -114,10 +114,12 @@ async function differentialWrite(ctx: CaseContext, caseId: string, p: Differenti
           ...dirsGot.filter((x) => !dirsWant.includes(x)).map((x) => `unexpected directory ${x}`),
         ];
         const problems = [...(d === null ? [] : [d]), ...files, ...dirs];
-        return problems.length === 0 ? null : `${problems.slice(0, 4).join('; ')}; recipe ${recipeText(recipe.ops)}`;
+        return problems.length === 0
+          ? null
+          : `${problems.slice(0, 4).join('; ')}; recipe ${recipeText(recipe.ops)}${recipe.fixedTime ? ` at ${recipe.fixedTime}` : ''}`;
       }),
     runsOf(ctx),
-    (r) => ({ ops: r.ops, read: r.read }),
+    (r) => ({ ops: r.ops, read: r.read, fixedTime: r.fixedTime }),
   );
 }
 
@@ -141,7 +143,7 @@ async function differentialRead(ctx: CaseContext, caseId: string, p: Differentia
           format: p.format,
           dir,
           ops: recipe.ops,
-          fixedTime: REFERENCE_FIXED_TIME,
+          fixedTime: recipe.fixedTime ?? REFERENCE_FIXED_TIME,
         });
         // A recipe whose last call fails (a rollback that does not verify) still leaves files to read.
         if (!('ok' in w) && !('error' in w)) {

@@ -114,7 +114,7 @@ function writeCase(corpus: Corpus, entry: CorpusEntry): Case {
           format: corpus.format,
           dir: tmp,
           ops,
-          fixedTime: corpus.fixedTime,
+          fixedTime: entry.fixedTime ?? corpus.fixedTime,
         });
         const u = unjudgeable(out);
         if (u) return u;

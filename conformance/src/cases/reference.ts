@@ -59,7 +59,7 @@ export async function replayWithReference(corpus: Corpus, entry: CorpusEntry, di
     format: corpus.format,
     dir,
     ops: entry.ops ?? [],
-    fixedTime: corpus.fixedTime,
+    fixedTime: entry.fixedTime ?? corpus.fixedTime,
   });
   if (!('ok' in out)) return `the reference could not replay ${entry.path}: ${describeOutcome(out)}`;
   const problems = compareDigests(entry.digests ?? {}, digestTree(dir, entry.path.split('/')[0] as string));

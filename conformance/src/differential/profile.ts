@@ -11,6 +11,8 @@ import type { FormatName, Op } from '../protocol/types.js';
 export interface Recipe {
   ops: Op[];
   read: string;
+  /** The recipe's "now" (RFC 3339 with milliseconds); default the reference corpus's. */
+  fixedTime?: string;
 }
 
 /** Replays ops with the reference in a fresh directory and returns the files (relative path → bytes). */

@@ -77,8 +77,16 @@ function recipes({ thorough }: RecipeSize): fc.Arbitrary<Recipe> {
     .record({
       steps: fc.array(step, { minLength: 1, maxLength: thorough ? 40 : 10 }),
       max: fc.oneof(fc.constantFrom(1, 64, 4096), fc.integer({ min: 1, max: 8192 })),
+      // Whole seconds and zero milliseconds are where a timestamp writer drops digits it must keep.
+      fixedTime: fc.constantFrom(
+        undefined,
+        '2026-04-15T12:34:56.000Z',
+        '2000-01-01T00:00:00.000Z',
+        '2026-04-15T12:34:56.001Z',
+        '2026-12-31T23:59:59.999Z',
+      ),
     })
-    .map(({ steps, max }) => {
+    .map(({ steps, max, fixedTime }) => {
       const ops: Op[] = [{ op: 'create', root: ROOT, max_segment_bytes: String(max) }];
       const ids: string[] = [];
       let checkpoints = 0;
@@ -117,7 +125,7 @@ function recipes({ thorough }: RecipeSize): fc.Arbitrary<Recipe> {
           });
         }
       }
-      return { ops, read: ROOT };
+      return fixedTime === undefined ? { ops, read: ROOT } : { ops, read: ROOT, fixedTime };
     });
 }
 

@@ -43,7 +43,9 @@ export function runRecipeOps(fs: Fs, root: string, ops: readonly RecipeOp[], mut
         case 'segment_new': {
           const dir = joinPath(root, String(op.dir));
           fs.mkdir(dir, { recursive: true });
-          target = Segment.open(fs, dir, u64(op.base_offset, 'base_offset'), { timeIndex: false });
+          // `Segment::new` recovers nothing: it takes the log's size and the last `.index` entry
+          // as they are (SEG-W-005); logspec's recovery (SEG-S-003) is not part of a recipe.
+          target = Segment.open(fs, dir, u64(op.base_offset, 'base_offset'), { timeIndex: false, recover: false });
           opened.push(target);
           results.push(null);
           break;
