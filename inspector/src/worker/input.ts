@@ -92,10 +92,13 @@ export class OpenedInput {
     const { fs, paths } = mount(dropped);
     const d = detectFormat(fs, target(fs));
     if (!d.ok) throw new Error(`cannot tell the format: ${d.why}`);
-    const scan = SCANNERS[d.format];
+    // A hot log is one scanner with two views: events, or opaque frames when payloads are not archives.
+    const hot = d.format === 'hotlog' || d.format === 'hotframe';
+    const scan = SCANNERS[hot ? 'hotlog' : d.format];
     if (!scan) throw new Error(`no inspector for ${d.format}`);
-    const model = scan({ fs, path: d.path, progress: (phase) => progress(phase, fs), view });
-    const views = d.format === 'hotlog' ? ['hotlog', 'hotframe'] : [d.format];
+    const first = view ?? (d.format === 'hotframe' ? 'hotframe' : undefined);
+    const model = scan({ fs, path: d.path, progress: (phase) => progress(phase, fs), view: first });
+    const views = hot ? ['hotlog', 'hotframe'] : [d.format];
     post({
       type: 'detected',
       format: model.format,
@@ -104,7 +107,7 @@ export class OpenedInput {
       columns: model.columns,
       views,
     });
-    return new OpenedInput(fs, model, d.reason, views, paths, view);
+    return new OpenedInput(fs, model, d.reason, views, paths, first);
   }
 
   private file(id: number) {
@@ -206,7 +209,7 @@ export class OpenedInput {
     let remaining: Problem[] = [];
     if (p.error === null && p.changes.length > 0) {
       const d = detectFormat(p.view, target(this.fs));
-      const scan = d.ok ? SCANNERS[d.format] : undefined;
+      const scan = d.ok ? SCANNERS[d.format === 'hotframe' ? 'hotlog' : d.format] : undefined;
       if (d.ok && scan)
         remaining = scan({ fs: p.view, path: d.path, progress: () => {}, view: this.viewName }).problems;
     } else remaining = m.problems;
