@@ -15,7 +15,7 @@ import {
   storedCrcAt,
   undecodableProblem,
 } from './hot-common.js';
-import type { Ctx, DumpItem, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import type { Ctx, DumpItem, FormatCli, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**
  * kaizen's hot log (`<root>/hot/log.bin`) through `@logspec/frame`: `hotlog` decodes each frame's
@@ -139,7 +139,7 @@ function eventItem(ev: ReplayedEvent): DumpItem {
   return { key: BigInt(ev.index), json: () => eventJson(ev), text: () => eventText(ev) };
 }
 
-export const hotlog: FormatAdapter = {
+export const hotlog: FormatCli = {
   name: 'hotlog',
 
   inspect(path, ctx): Summary {
@@ -189,7 +189,7 @@ export const hotlog: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
+  dump(path, ctx, visit, damage) {
     const file = basename(resolveHotLogPath(ctx.fs, path));
     let index = 0;
     scanFrames(
@@ -255,7 +255,7 @@ export const hotlog: FormatAdapter = {
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     const file = basename(resolveHotLogPath(ctx.fs, path));
     return new HotFollower(path, ctx, (f, index) => {
       const ev = replayedEvent(f.bytes, f.ps, f.pe, f.offset, index, storedCrcAt(f.bytes, f.pe));

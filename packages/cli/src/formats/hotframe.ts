@@ -14,7 +14,7 @@ import {
   reportLines,
   scanFrames,
 } from './hot-common.js';
-import type { Ctx, DumpItem, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
+import type { Ctx, DumpItem, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /** kaizen's hot log read as frames whose payloads are opaque bytes (`--format hotframe`). */
 
@@ -69,7 +69,7 @@ function analyzeFrames(path: string, ctx: Ctx) {
   return { scan, sizes, payloadBytes, problems, notes };
 }
 
-export const hotframe: FormatAdapter = {
+export const hotframe: FormatCli = {
   name: 'hotframe',
 
   inspect(path, ctx): Summary {
@@ -101,7 +101,7 @@ export const hotframe: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
+  dump(path, ctx, visit, damage) {
     const file = basename(resolveHotLogPath(ctx.fs, path));
     let index = 0;
     scanFrames(
@@ -146,7 +146,7 @@ export const hotframe: FormatAdapter = {
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new HotFollower(path, ctx, (f, index) => frameItem(f, index, NO_STOP));
   },
 };

@@ -26,7 +26,7 @@ import type {
   DamageSink,
   DumpItem,
   Follower,
-  FormatAdapter,
+  FormatCli,
   Problem,
   RepairPlan,
   Summary,
@@ -196,7 +196,7 @@ function same(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
-export const ring: FormatAdapter = {
+export const ring: FormatCli = {
   name: 'ring',
 
   inspect(path, ctx): Summary {
@@ -239,7 +239,7 @@ export const ring: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
+  dump(path, ctx, visit, damage) {
     const img = loadRing(ctx.fs, path);
     // A short file is refused as the package refuses it (RING_SHORT_FILE, in ring order).
     if (!img.whole) readRing(img.ring, { foreignSlots: 'skip' });
@@ -293,7 +293,7 @@ export const ring: FormatAdapter = {
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new RingFollower(path, ctx);
   },
 };

@@ -27,7 +27,7 @@ import {
   undecodable,
   walkSegment,
 } from './segment-walk.js';
-import type { Ctx, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
+import type { Ctx, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**
  * rivven's segment log through `@logspec/segment-index`: a partition directory of
@@ -210,7 +210,7 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
   return { segs: per, partition, offsets, times, messages, undecodable: undecodableFrames, problems, notes };
 }
 
-export const segment: FormatAdapter = {
+export const segment: FormatCli = {
   name: 'segment',
 
   inspect(path, ctx): Summary {
@@ -257,7 +257,7 @@ export const segment: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
+  dump(path, ctx, visit, damage) {
     const { segs } = segmentsOf(ctx.fs, path);
     const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
     ctx.progress.begin(`scanning ${label(path)}`, total);
@@ -359,7 +359,7 @@ export const segment: FormatAdapter = {
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new SegmentFollower(path, ctx);
   },
 };

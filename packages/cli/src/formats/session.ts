@@ -18,7 +18,7 @@ import type {
   DamageSink,
   DumpItem,
   Follower,
-  FormatAdapter,
+  FormatCli,
   Problem,
   RepairPlan,
   Summary,
@@ -240,7 +240,7 @@ function refuseValidCuts(fs: Fs, root: string): void {
   }
 }
 
-export const session: FormatAdapter = {
+export const session: FormatCli = {
   name: 'session',
 
   inspect(path, ctx): Summary {
@@ -334,7 +334,7 @@ export const session: FormatAdapter = {
     );
   },
 
-  scan(path, ctx, visit, damage) {
+  dump(path, ctx, visit, damage) {
     withReadOnly(
       path,
       (o) => {
@@ -389,7 +389,7 @@ export const session: FormatAdapter = {
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new SessionFollower(path, ctx);
   },
 };
