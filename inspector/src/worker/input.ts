@@ -32,6 +32,8 @@ const SCANNERS: Record<string, (ctx: ScanContext) => FormatModel> = {
   ring: scanRingInput,
   segment: scanSegmentInput,
   hotlog: scanHotInput,
+  // Detection calls a hot log whose first frame is not an event archive `hotframe`.
+  hotframe: (ctx) => scanHotInput({ ...ctx, view: ctx.view ?? 'hotframe' }),
   session: scanSessionInput,
 };
 
@@ -95,7 +97,7 @@ export class OpenedInput {
     const scan = SCANNERS[d.format];
     if (!scan) throw new Error(`no inspector for ${d.format}`);
     const model = scan({ fs, path: d.path, progress: (phase) => progress(phase, fs), view });
-    const views = d.format === 'hotlog' ? ['hotlog', 'hotframe'] : [d.format];
+    const views = d.format === 'hotlog' || d.format === 'hotframe' ? ['hotlog', 'hotframe'] : [d.format];
     post({
       type: 'detected',
       format: model.format,
