@@ -124,14 +124,7 @@ function unscratch(e: unknown, scratch: string, base: string): unknown {
   return e;
 }
 
-function dryRun(
-  adapter: FormatCli,
-  plan: RepairPlan,
-  path: string,
-  ctx: Ctx,
-  report: RepairReport,
-  force: boolean,
-) {
+function dryRun(adapter: FormatCli, plan: RepairPlan, path: string, ctx: Ctx, report: RepairReport, force: boolean) {
   sweepDryRuns();
   const rel = relative(plan.base, path);
   const scratch = mkdtempSync(join(tmpdir(), `${DRY_RUN_PREFIX}${process.pid}-`));

@@ -79,7 +79,7 @@ export interface SurveySink<U> {
    * A unit of the current file, with the state of its bytes. The object may be reused: copy
    * what you keep. Returning `false` stops the survey (its report then says `stopped`).
    */
-  unit?(u: U): boolean | undefined | void;
+  unit?(u: U): unknown;
   /**
    * Bytes of the current file that belong to no unit, in a state (a torn tail, the bytes a
    * reader never reaches, a zero run). Zero runs are looked for only when this is given.

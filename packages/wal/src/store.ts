@@ -49,6 +49,7 @@ export {
 
 // The damage survey (verify, inspect, the browser inspector) and the repair they offer
 
+export { repairWal, type WalRepairOptions } from './store/repair.js';
 export {
   SKIP_CODE,
   surveyWal,
@@ -58,4 +59,3 @@ export {
   walEndProblem,
   walSkipProblem,
 } from './store/survey.js';
-export { repairWal, type WalRepairOptions } from './store/repair.js';

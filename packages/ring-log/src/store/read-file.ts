@@ -41,7 +41,6 @@ function sleepMs(ms: number): void {
   }
 }
 
-
 /** One read of the ring's bytes that the header (as read now) covers, bounded by the file's size. */
 function readOnce(h: FileHandle, size: number, opts: ReplayOptions, into?: Uint8Array): RingImage {
   const head = new Uint8Array(Math.min(size, HEADER_BYTES));

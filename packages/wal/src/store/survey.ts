@@ -12,9 +12,9 @@ import {
 } from '@logspec/core';
 import { skipMessage } from '../canonical.js';
 import { WalCode } from '../errors.js';
+import type { SkipReason } from '../record.js';
 import { decodeRecord } from '../record-reader.js';
 import { encodeRecord } from '../record-writer.js';
-import type { SkipReason } from '../record.js';
 import { describeSkip, type FileEnd, RESYNC_LIMIT, type SkippedRecord } from '../scan.js';
 import { scanWal, type WalFileReport, type WalPosition } from './reader.js';
 
