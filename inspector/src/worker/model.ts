@@ -1,7 +1,6 @@
 import {
   type FieldSpan,
   type Fs,
-  forEachZeroRun,
   isLogspecError,
   type LogspecError,
   readFully,
@@ -244,11 +243,6 @@ export function tryTyped<T>(f: () => T, onError: (e: LogspecError) => T): T {
     if (!isLogspecError(e)) throw e;
     return onError(e);
   }
-}
-
-/** Marks the zero runs (core's `forEachZeroRun`) of `[from, to)` of a file in its damage map. */
-export function markZeroRuns(fs: Fs, path: string, from: number, to: number, damage: DamageMap): void {
-  forEachZeroRun(fs, path, from, to, (a, b) => damage.add(a, b, 'zero'));
 }
 
 /** Records-over-time bins of the units' times (for the timeline chart). */

@@ -3,7 +3,7 @@ import { type Message, segmentFileName, TIME_INDEX_SUFFIX, timestampMillis } fro
 import { repairSegmentLog, type SegmentSurveyOptions, surveySegmentLog } from '@logspec/segment-index/store';
 import { BigRange, bytes, isoFromMs, kv } from '../text.js';
 import { cliProblem, healthJson, healthLine, label, problemListOf } from './common.js';
-import { messageItem, SegmentFollower, type SegRef, segmentsOf } from './segment-walk.js';
+import { messageItem, SegmentFollower, type SegRef, segmentsOf } from './segment-records.js';
 import type { Ctx, FormatCli, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**

@@ -15,7 +15,7 @@ import { short } from '../text.js';
 import { problemOf } from './common.js';
 import type { Ctx, DamageSink, DumpItem, Follower } from './types.js';
 
-/** The segments of a path, records as dump prints them, and following a growing log. */
+/** The segments of a path (a usage error for a file that is not `{base}.log`), records as dump prints them, and following a growing log. */
 
 export type SegRef = SegmentRef;
 
