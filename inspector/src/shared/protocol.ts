@@ -4,10 +4,10 @@
  * worker; the page asks for what it shows (a page of rows, a window of bytes) and never holds
  * a whole file.
  */
-import type { FieldSpan } from '@logspec/core';
+import type { DamageState, FieldSpan } from '@logspec/core';
 
-/** How a byte range of a file looks to the readers (the damage map's colours). */
-export type DamageState = 'valid' | 'torn' | 'crc' | 'undecodable' | 'zero' | 'unreferenced';
+export type { DamageState };
+
 export const DAMAGE_STATES: readonly DamageState[] = ['valid', 'torn', 'crc', 'undecodable', 'zero', 'unreferenced'];
 export const DAMAGE_LABELS: Readonly<Record<DamageState, string>> = {
   valid: 'valid',

@@ -32,6 +32,8 @@ const SCANNERS: Record<string, (ctx: ScanContext) => FormatModel> = {
   ring: scanRingInput,
   segment: scanSegmentInput,
   hotlog: scanHotInput,
+  // Detection calls a hot log whose first frame is not an event archive `hotframe`.
+  hotframe: (ctx) => scanHotInput({ ...ctx, view: ctx.view ?? 'hotframe' }),
   session: scanSessionInput,
 };
 

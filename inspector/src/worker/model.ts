@@ -1,4 +1,11 @@
-import { type FieldSpan, type Fs, isLogspecError, type LogspecError, readFully } from '@logspec/core';
+import {
+  type FieldSpan,
+  type Fs,
+  isLogspecError,
+  type LogspecError,
+  readFully,
+  type SurveyProblem,
+} from '@logspec/core';
 import type { DamageRange, DamageState, FileInfo, Problem, Summary } from '../shared/protocol.js';
 
 /**
@@ -217,6 +224,12 @@ export function readRange(fs: Fs, path: string, offset: number, length: number):
   }
 }
 
+/** A survey's problem (a package's `survey…`) as the page shows it, in the file with id `file`. */
+export function pageProblem(p: SurveyProblem, file: number): Problem {
+  const length = p.offset !== null && p.end !== undefined && p.end !== null ? Math.max(1, p.end - p.offset) : 1;
+  return { code: p.code, file, offset: p.offset, length, state: p.state, message: p.message };
+}
+
 /** A problem from a typed error (its code and offset), in `file`, covering `length` bytes. */
 export function problemOf(e: LogspecError, file: number, state: DamageState, length = 1): Problem {
   return { code: e.code, file, offset: e.offset ?? null, length, state, message: e.message };
@@ -229,34 +242,6 @@ export function tryTyped<T>(f: () => T, onError: (e: LogspecError) => T): T {
   } catch (e) {
     if (!isLogspecError(e)) throw e;
     return onError(e);
-  }
-}
-
-/**
- * Splits the zero runs (64 bytes or more) out of a damaged range: a zero-filled tail (what a
- * file system leaves after a crash that extended a file) is a zero run, not a torn record.
- */
-export function markZeroRuns(fs: Fs, path: string, from: number, to: number, damage: DamageMap): void {
-  const CHUNK = 1 << 20;
-  const h = fs.open(path);
-  try {
-    let run = -1;
-    const buf = new Uint8Array(Math.min(CHUNK, Math.max(0, to - from)));
-    for (let pos = from; pos < to; pos += CHUNK) {
-      const n = readFully(h, buf, 0, Math.min(CHUNK, to - pos), pos);
-      for (let i = 0; i < n; i++) {
-        if (buf[i] === 0) {
-          if (run < 0) run = pos + i;
-        } else if (run >= 0) {
-          if (pos + i - run >= 64) damage.add(run, pos + i, 'zero');
-          run = -1;
-        }
-      }
-      if (n === 0) break;
-    }
-    if (run >= 0 && to - run >= 64) damage.add(run, to, 'zero');
-  } finally {
-    h.close();
   }
 }
 

@@ -1,14 +1,14 @@
 import { isLogspecError } from '@logspec/core';
 import { CliCode, Exit, UsageError } from './errors.js';
 import { healthJson, ProblemList, problemLine, problemOf } from './formats/common.js';
-import type { Ctx, DumpItem, FormatAdapter, Problem } from './formats/types.js';
+import type { Ctx, DumpItem, FormatCli, Problem } from './formats/types.js';
 import { LineWriter } from './io.js';
 import { type RepairReport, repair } from './repair.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
 export interface Target {
-  adapter: FormatAdapter;
+  adapter: FormatCli;
   path: string;
   reason: string;
 }
@@ -96,7 +96,7 @@ export function runDump(t: Target, ctx: Ctx, values: Values): number {
   const out = writer(ctx);
   const damage = new DamageReport(ctx, t.path);
   try {
-    t.adapter.scan(
+    t.adapter.dump(
       t.path,
       ctx,
       (item) => {
@@ -115,7 +115,7 @@ export function runDump(t: Target, ctx: Ctx, values: Values): number {
 }
 
 export function runVerify(t: Target, ctx: Ctx): number {
-  let r: ReturnType<FormatAdapter['verify']>;
+  let r: ReturnType<FormatCli['verify']>;
   try {
     r = t.adapter.verify(t.path, ctx);
   } catch (e) {
@@ -239,12 +239,12 @@ export async function runTail(t: Target, ctx: Ctx, values: Values): Promise<numb
     return undefined;
   };
   if (values.follow !== true) {
-    t.adapter.scan(t.path, ctx, keep, damage.add);
+    t.adapter.dump(t.path, ctx, keep, damage.add);
     for (const item of last) out.line(itemLine(item, ctx.json));
     out.flush();
     return damage.flush();
   }
-  const follower = t.adapter.follow(t.path, ctx);
+  const follower = t.adapter.tail(t.path, ctx);
   let stop = false;
   let wake: (() => void) | undefined;
   const off = ctx.io.onInterrupt(() => {

@@ -6,7 +6,7 @@ import { detectFormat, normalizeFor } from './detect.js';
 import { CliCode, Exit, errorJson, errorLine, exitFor, reportable, UsageError } from './errors.js';
 import { runExport } from './export.js';
 import { ADAPTERS } from './formats/registry.js';
-import { type Ctx, FORMAT_NAMES, type FormatAdapter, type FormatName } from './formats/types.js';
+import { type Ctx, FORMAT_NAMES, type FormatCli, type FormatName } from './formats/types.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
 import { COMMAND_HELP, COMMANDS, type Command, MAIN_HELP } from './usage.js';
@@ -76,7 +76,7 @@ export function resolveTarget(
   ctx: Ctx,
   path: string,
   format: string | undefined,
-): { adapter: FormatAdapter; path: string; reason: string } {
+): { adapter: FormatCli; path: string; reason: string } {
   let name: FormatName;
   let target: string;
   let reason: string;

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { IoError, isLogspecError, type Lock, removeTree } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import { bareMessage, CliError } from './errors.js';
-import type { Ctx, FormatAdapter, Problem, RepairPlan } from './formats/types.js';
+import type { Ctx, FormatCli, Problem, RepairPlan } from './formats/types.js';
 import {
   listFiles,
   quarantine,
@@ -72,7 +72,7 @@ function runPlan(
   }
 }
 
-function remainingProblems(adapter: FormatAdapter, path: string, ctx: Ctx): Problem[] {
+function remainingProblems(adapter: FormatCli, path: string, ctx: Ctx): Problem[] {
   try {
     return adapter.verify(path, ctx).problems;
   } catch (e) {
@@ -124,14 +124,7 @@ function unscratch(e: unknown, scratch: string, base: string): unknown {
   return e;
 }
 
-function dryRun(
-  adapter: FormatAdapter,
-  plan: RepairPlan,
-  path: string,
-  ctx: Ctx,
-  report: RepairReport,
-  force: boolean,
-) {
+function dryRun(adapter: FormatCli, plan: RepairPlan, path: string, ctx: Ctx, report: RepairReport, force: boolean) {
   sweepDryRuns();
   const rel = relative(plan.base, path);
   const scratch = mkdtempSync(join(tmpdir(), `${DRY_RUN_PREFIX}${process.pid}-`));
@@ -197,7 +190,7 @@ function realRun(plan: RepairPlan, ctx: Ctx, report: RepairReport, force: boolea
 }
 
 export function repair(
-  adapter: FormatAdapter,
+  adapter: FormatCli,
   path: string,
   ctx: Ctx,
   opts: { dryRun: boolean; force: boolean },

@@ -8,7 +8,7 @@ export * from './errors.js';
 
 export { ByteReader, type ByteReaderOptions } from './byte-reader.js';
 export { ByteWriter } from './byte-writer.js';
-export { concatBytes } from './concat.js';
+export { concatBytes, equalBytes } from './concat.js';
 export { parseU64 } from './integers.js';
 export { hexDecode, hexEncode, utf8Decode, utf8Encode, utf8ValidUpTo } from './text.js';
 
@@ -30,6 +30,8 @@ export * from './fs-tree.js';
 
 export * from './overlay-fs.js';
 export * from './repair-plan.js';
+// Damage surveys: states, problems as ranges, the sink every format's survey reports to
+export * from './survey.js';
 
 // Named byte ranges of a unit (what a layout table says each byte is)
 

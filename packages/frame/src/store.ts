@@ -23,3 +23,17 @@ export {
 // Recovery: telling a torn tail from damage before valid frames
 
 export { findWitness, searchWitness, WITNESS_BUDGET, type WitnessSearch } from './hot/recovery.js';
+
+// The damage survey (verify, inspect, the browser inspector) and the repair they offer
+
+export { type HotRepairOptions, repairHotLog } from './hot/repair.js';
+export {
+  type HotSurvey,
+  type HotSurveyOptions,
+  type HotSurveyUnit,
+  hotDamageProblem,
+  hotPayloadProblem,
+  hotStopReason,
+  hotUndecodableProblem,
+  surveyHotLog,
+} from './hot/survey.js';

@@ -11,4 +11,13 @@ export {
   readRingImage,
 } from './store/read-file.js';
 export type { SlotSurvey } from './store/recover.js';
+export { repairRing } from './store/repair.js';
 export { RingLog, type RingLogOptions, type RingOpenReport } from './store/ring-log.js';
+// The damage survey (verify, inspect, the browser inspector) and the repair they offer
+export {
+  type RingSurvey,
+  type RingSurveyOptions,
+  type RingSurveyUnit,
+  ringForeignProblems,
+  surveyRing,
+} from './store/survey.js';

@@ -14,7 +14,7 @@ import { propertyCases } from '../../../conformance/src/cases/properties.js';
 import { loadVectorFiles, vectorCases } from '../../../conformance/src/cases/vectors.js';
 import { loadPropertyProfile } from '../../../conformance/src/properties/load.js';
 import { InProcessSubject } from '../../../conformance/src/subjects/in-process.js';
-import generate from '../../../tools/src/fixtures/formats/ring.js';
+import generate from '../../../tools/src/fixtures/formats/ring/index.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 

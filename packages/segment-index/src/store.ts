@@ -43,3 +43,18 @@ export {
 // Recipes of API operations (conformance)
 
 export { type MutationFn, RECIPE_API_OPS, type RecipeOp, runRecipeOps } from './store/recipe.js';
+
+// The damage survey (verify, inspect, the browser inspector) and the repair they offer
+
+export { repairSegmentLog, type SegmentRepairOptions } from './store/repair.js';
+export {
+  type SegmentLog,
+  type SegmentRef,
+  type SegmentSurvey,
+  type SegmentSurveyFile,
+  type SegmentSurveyOptions,
+  type SegmentSurveyUnit,
+  segmentDamageProblem,
+  segmentLogOf,
+  surveySegmentLog,
+} from './store/survey.js';

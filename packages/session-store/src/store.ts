@@ -55,3 +55,15 @@ export type { IntegrityProblem } from './store/recovery/integrity.js';
 // Recovery warning codes
 
 export { SessWarning } from './warnings.js';
+
+// The damage survey (verify, inspect, the browser inspector) and the repair they offer
+
+export {
+  repairSessionStore,
+  type SessionSurvey,
+  type SessionSurveySink,
+  sessionDamageState,
+  sessionValidFrameCuts,
+  surveySessionStore,
+} from './store/survey.js';
+export { forEachLine, type SessionFileRole, type SessionLineUnit, sessionFileRole } from './store/survey-lines.js';

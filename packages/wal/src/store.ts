@@ -46,3 +46,16 @@ export {
   type WalScanReport,
   walEntries,
 } from './store/reader.js';
+
+// The damage survey (verify, inspect, the browser inspector) and the repair they offer
+
+export { repairWal, type WalRepairOptions } from './store/repair.js';
+export {
+  SKIP_CODE,
+  surveyWal,
+  type WalSurvey,
+  type WalSurveyOptions,
+  type WalSurveyUnit,
+  walEndProblem,
+  walSkipProblem,
+} from './store/survey.js';

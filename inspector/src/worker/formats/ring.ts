@@ -1,31 +1,22 @@
 import { basename, type Fs, isLogspecError } from '@logspec/core';
 import {
-  decodeHeader,
   describeRingHeader,
   describeRingSlot,
-  foreignMagicError,
   HEADER_BYTES,
-  isTornMagic,
-  nextSlotOf,
   RECORD_MAGIC,
-  type RingHeader,
-  readRing,
   readSlotAt,
-  ringFileLength,
   SLOT_BYTES,
-  scanRing,
   slotOffset,
-  visitRecords,
 } from '@logspec/ring-log';
-import { RingLog } from '@logspec/ring-log/store';
+import { type RingSurvey, repairRing, surveyRing } from '@logspec/ring-log/store';
 import type { Chart, Problem } from '../../shared/protocol.js';
 import {
   DamageMap,
   type FileModel,
   type FormatModel,
   isoMs,
+  pageProblem,
   problemOf,
-  readRange,
   type ScanContext,
   timeline,
   UnitTable,
@@ -52,76 +43,48 @@ export function scanRingInput(ctx: ScanContext): FormatModel {
   const charts: Chart[] = [];
   const facts: [string, string][] = [];
   ctx.progress('reading the ring');
-  const head = readRange(fs, path, 0, HEADER_BYTES);
-  let header: RingHeader | undefined;
+  let survey: RingSurvey | undefined;
   try {
-    header = decodeHeader(head);
+    survey = surveyRing(fs, path, {
+      unit(u) {
+        const kind = u.kind === 'header' ? HEADER : u.kind === 'foreign' ? FOREIGN : 0;
+        const ms = u.slot ? Number(u.slot.timestampNs / 1000000n) : Number.NaN;
+        file.units.push(u.offset, Math.min(u.length, size - u.offset), u.state, kind, ms);
+      },
+      range: (from, to, state) => file.damage.add(from, to, state),
+    });
   } catch (e) {
+    // The header is not a ring's: nothing else is read.
     if (!isLogspecError(e)) throw e;
     problems.push(problemOf(e, 0, 'undecodable', size));
-  }
-  file.units.push(0, Math.min(HEADER_BYTES, size), header ? 'valid' : 'undecodable', HEADER);
-  if (!header) {
+    file.units.push(0, Math.min(HEADER_BYTES, size), 'undecodable', HEADER);
     file.damage.add(0, size, 'undecodable');
-  } else {
-    const need = ringFileLength(header.capacity);
-    const ring = new Uint8Array(need);
-    const present = Math.min(size, need);
-    ring.set(readRange(fs, path, 0, present));
-    const g = { capacity: header.capacity, nextSlot: nextSlotOf(header) };
-    try {
-      // The original's read: reports the first slot beyond the end of a short file.
-      readRing(ring.subarray(0, present), { foreignSlots: 'skip' });
-    } catch (e) {
-      if (!isLogspecError(e)) throw e;
-      problems.push(problemOf(e, 0, 'torn'));
-    }
-    const scan = scanRing(ring, g, { foreignSlots: 'skip' });
-    visitRecords(ring, g, (s) => {
-      if (s.offset + SLOT_BYTES <= present)
-        file.units.push(s.offset, SLOT_BYTES, 'valid', 0, Number(s.timestampNs / 1000000n));
-    });
-    const view = new DataView(ring.buffer);
-    for (const pos of scan.foreignSlots) {
-      const at = slotOffset(pos);
-      if (at + SLOT_BYTES > present) continue;
-      const magic = view.getUint32(at, true);
-      const p = problemOf(foreignMagicError(magic, at, pos), 0, 'undecodable', SLOT_BYTES);
-      if (isTornMagic(magic)) p.message += ' (a torn magic left by a crash: repair clears the slot)';
-      problems.push(p);
-      file.units.push(at, SLOT_BYTES, 'undecodable', FOREIGN);
-    }
-    // The map in file order: header, then each slot as its magic says.
-    file.damage.add(0, HEADER_BYTES, 'valid');
+  }
+  if (survey) {
+    problems.push(...survey.problems.map((p) => pageProblem(p, 0)));
+    notes.push(...survey.notes);
+    const { header, geometry: g, image } = survey;
+    const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
     const cells: number[] = [];
     const per = Math.max(1, Math.ceil(header.capacity / RING_CELLS));
-    let empty = 0;
-    for (let pos = 0; pos < header.capacity; pos++) {
-      const at = slotOffset(pos);
-      const magic = at + 4 <= present ? view.getUint32(at, true) : 0;
+    const slots = survey.whole ? header.capacity : 0;
+    for (let pos = 0; pos < slots; pos++) {
+      const magic = view.getUint32(slotOffset(pos), true);
       const kind = magic === RECORD_MAGIC ? 1 : magic === 0 ? 0 : 2;
-      if (kind === 0) empty++;
       const c = Math.floor(pos / per);
       cells[c] = Math.max(cells[c] ?? 0, kind);
-      if (at >= present) continue;
-      if (at + SLOT_BYTES > present) file.damage.add(at, present, 'torn');
-      else file.damage.add(at, at + SLOT_BYTES, kind === 2 ? 'undecodable' : 'valid');
     }
-    if (size > need) {
-      file.damage.add(need, size, 'unreferenced');
-      notes.push(`${size - need} bytes after the last slot (ignored, as by the original)`);
-    }
-    const records = scan.records;
+    const records = survey.records;
     const oldest = records === 0 ? null : oldestSlot(view, g.nextSlot, header.capacity);
     facts.push(
       ['capacity', `${header.capacity.toLocaleString('en-US')} slots of 64 bytes`],
       ['cursor', `${header.cursor} (next slot ${g.nextSlot})`],
       ['records', records.toLocaleString('en-US')],
-      ['empty slots', empty.toLocaleString('en-US')],
-      ['foreign slots', String(scan.foreignSlots.length)],
+      ['empty slots', survey.emptySlots.toLocaleString('en-US')],
+      ['foreign slots', String(survey.foreignSlots.length)],
       [
         'wrapped',
-        oldest !== null && oldest === g.nextSlot && records + scan.foreignSlots.length === header.capacity
+        oldest !== null && oldest === g.nextSlot && records + survey.foreignSlots.length === header.capacity
           ? 'yes: the oldest record is at the cursor'
           : 'no',
       ],
@@ -173,19 +136,7 @@ export function scanRingInput(ctx: ScanContext): FormatModel {
       return k === HEADER ? 'header' : `slot ${((f.units.offset[i] as number) - HEADER_BYTES) / SLOT_BYTES}`;
     },
     repair(view: Fs) {
-      const log = RingLog.open(path, { fs: view, foreignSlots: 'skip' });
-      try {
-        const o = log.opened;
-        const out: string[] = [];
-        if (o.clearedTornSlots.length) out.push(`cleared torn slot magics: slots ${o.clearedTornSlots.join(', ')}`);
-        if (o.foreignSlots.length)
-          out.push(`left alone: slots ${o.foreignSlots.join(', ')} have a foreign magic that is not a torn one`);
-        if (o.trailingBytes)
-          out.push(`${o.trailingBytes} bytes after the last slot left as they are (ignored by readers)`);
-        return out;
-      } finally {
-        log.close();
-      }
+      return repairRing(view, path);
     },
     repairRoot: path.slice(0, path.lastIndexOf('/')) || '/',
   };

@@ -1,38 +1,21 @@
-import { basename, dirname, type Fs, isLogspecError, joinPath, readFully } from '@logspec/core';
-import { scanFileFrames, segmentLayout } from '@logspec/frame';
+import { dirname, type Fs } from '@logspec/core';
 import {
   decodeMessageAt,
   describeIndexEntry,
   describeSegmentFrame,
   describeTimeIndexEntry,
-  FRAME_HEADER_SIZE,
   INDEX_ENTRY_SIZE,
-  type IndexProblem,
-  indexEntryOrderProblem,
-  indexedFrameProblem,
-  indexTornTail,
-  listSegmentBases,
-  OffsetIndex,
-  parseRustU64,
-  SegCode,
-  segmentFileName,
   splitExtension,
   TIME_INDEX_ENTRY_SIZE,
-  TIME_INDEX_SUFFIX,
-  TimeIndex,
-  timeIndexProblem,
   timestampMillisNumber,
 } from '@logspec/segment-index';
-import { Partition, Segment } from '@logspec/segment-index/store';
-import type { Problem } from '../../shared/protocol.js';
+import { repairSegmentLog, surveySegmentLog } from '@logspec/segment-index/store';
 import {
   DamageMap,
   type FileModel,
   type FormatModel,
   isoMs,
-  markZeroRuns,
-  problemOf,
-  readRange,
+  pageProblem,
   type ScanContext,
   short,
   timeline,
@@ -61,137 +44,42 @@ function printable(b: Uint8Array): string {
   return out;
 }
 
-interface Seg {
-  base: bigint;
-  log: string;
-}
+/** A damaged region between frames (read across: reading goes on at the next valid frame). */
+const DAMAGE = 1;
 
-function segmentsOf(fs: Fs, path: string): { dir: string; segs: Seg[]; partition: boolean } {
-  if (fs.stat(path)?.isDirectory) {
-    const segs = listSegmentBases(fs.readdir(path)).map((base) => ({
-      base,
-      log: joinPath(path, segmentFileName(base)),
-    }));
-    return { dir: path, segs, partition: true };
-  }
-  const base = parseRustU64(splitExtension(basename(path)).stem) ?? 0n;
-  return { dir: dirname(path), segs: [{ base, log: path }], partition: false };
-}
+const ROLE_COLUMNS: Record<string, string[]> = { log: LOG_COLUMNS, index: INDEX_COLUMNS, timeindex: TIME_COLUMNS };
 
 export function scanSegmentInput(ctx: ScanContext): FormatModel {
   const { fs, path } = ctx;
-  const { dir, segs, partition } = segmentsOf(fs, path);
   const files: FileModel[] = [];
-  const problems: Problem[] = [];
-  let messages = 0;
-  const addFile = (abs: string, role: string, columns: string[]): FileModel => {
-    const f: FileModel = {
-      info: { id: files.length, path: abs.replace(/^\/in\//, ''), size: fs.stat(abs)?.size ?? 0, role, columns },
-      abs,
-      units: new UnitTable(),
-      damage: new DamageMap(),
-    };
-    files.push(f);
-    return f;
-  };
-  for (const seg of segs) {
-    const log = addFile(seg.log, 'log', LOG_COLUMNS);
-    const idxPath = joinPath(dir, segmentFileName(seg.base, 'index'));
-    const idxBytes = fs.exists(idxPath) ? readRange(fs, idxPath, 0, fs.stat(idxPath)?.size ?? 0) : null;
-    const entries = OffsetIndex.fromBytes(idxBytes ?? new Uint8Array(0));
-    const byPos = new Map<number, number[]>();
-    for (let k = 0; k < entries.length; k++) {
-      const p = entries.pos[k] as number;
-      byPos.set(p, [...(byPos.get(p) ?? []), k]);
-    }
-    const found = new Map<number, bigint | null>();
-    let emptyRun: { from: number; n: number } | null = null;
-    const closeRun = () => {
-      if (!emptyRun) return;
-      problems.push({
-        code: SegCode.UNEXPECTED_END,
-        file: log.info.id,
-        offset: emptyRun.from,
-        length: emptyRun.n * 8,
-        state: 'zero',
-        message: `${emptyRun.n} empty frame${emptyRun.n === 1 ? '' : 's'} (8 zero bytes each, as a zero-filled tail looks)`,
-      });
-      emptyRun = null;
-    };
-    ctx.progress(`scanning ${log.info.path}`);
-    const h = fs.open(seg.log);
-    const size = h.size();
-    const stop = scanFileFrames(h, segmentLayout, (ps, pe, at, b) => {
-      const n = pe - ps + FRAME_HEADER_SIZE;
-      if (pe === ps) {
-        log.units.push(at, n, 'zero');
-        log.damage.add(at, at + n, 'zero');
-        if (emptyRun) emptyRun.n++;
-        else emptyRun = { from: at, n: 1 };
-        return;
-      }
-      closeRun();
-      try {
-        const m = decodeMessageAt(b, ps, pe, { baseOffset: at + FRAME_HEADER_SIZE }).message;
-        if (byPos.has(at)) found.set(at, m.offset);
-        log.units.push(at, n, 'valid', 0, timestampMillisNumber(m.timestamp));
-        log.damage.add(at, at + n, 'valid');
-        messages++;
-        if ((messages & 0xffff) === 0) ctx.progress(`scanning ${log.info.path}`);
-        if (m.offset < seg.base) {
-          problems.push({
-            code: SegCode.OFFSET_BELOW_BASE,
-            file: log.info.id,
-            offset: at,
-            length: n,
-            state: 'undecodable',
-            message: `message offset ${m.offset} is below the segment's base ${seg.base}: reads never return it`,
-          });
-        }
-      } catch (e) {
-        if (!isLogspecError(e)) throw e;
-        if (byPos.has(at)) found.set(at, null);
-        log.units.push(at, n, 'undecodable');
-        log.damage.add(at, at + n, 'undecodable');
-        problems.push(problemOf(e, log.info.id, 'undecodable', n));
-      }
-    });
-    closeRun();
-    if (stop.reason === 'torn') {
-      log.damage.add(stop.offset, size, 'torn');
-      problems.push({
-        code: SegCode.TORN_FRAME,
-        file: log.info.id,
-        offset: stop.offset,
-        length: size - stop.offset,
-        state: 'torn',
-        message: `frame needs ${stop.needed} bytes, ${stop.available} present: a torn tail (readers stop here)`,
-      });
-      markZeroRuns(fs, seg.log, stop.offset, size, log.damage);
-    } else if (stop.reason === 'crc_mismatch') {
-      const head = new Uint8Array(8);
-      readFully(h, head, 0, 8, stop.offset);
-      const end = Math.min(size, stop.offset + 8 + new DataView(head.buffer).getUint32(4, false));
-      log.units.push(stop.offset, end - stop.offset, 'crc');
-      log.damage.add(stop.offset, end, 'crc');
-      log.damage.add(end, size, 'unreferenced');
-      problems.push({
-        code: SegCode.CRC_MISMATCH,
-        file: log.info.id,
-        offset: stop.offset,
-        length: end - stop.offset,
-        state: 'crc',
-        message: `stored CRC-32 ${stop.stored.toString(16).padStart(8, '0')}, payload's ${stop.computed.toString(16).padStart(8, '0')}: the rest of the log (${size - stop.offset} bytes) is not read`,
-      });
-    }
-    h.close();
-    if (idxBytes !== null) {
-      const idx = addFile(idxPath, 'index', INDEX_COLUMNS);
-      const bad = indexFile(idx, idxBytes, entries, seg.base, size, found, problems);
-      const tPath = joinPath(dir, segmentFileName(seg.base, TIME_INDEX_SUFFIX));
-      if (fs.exists(tPath)) timeIndexFile(addFile(tPath, 'timeindex', TIME_COLUMNS), fs, entries, bad, problems);
-    }
-  }
+  const byName = new Map<string, FileModel>();
+  let current: FileModel | undefined;
+  const survey = surveySegmentLog(fs, path, {
+    file(name, abs, size) {
+      const role = splitExtension(name).extension ?? 'log';
+      const f: FileModel = {
+        info: { id: files.length, path: abs.replace(/^\/in\//, ''), size, role, columns: ROLE_COLUMNS[role] },
+        abs,
+        units: new UnitTable(),
+        damage: new DamageMap(),
+      };
+      current = f;
+      files.push(f);
+      byName.set(name, f);
+      if (role === 'log') ctx.progress(`scanning ${f.info.path}`);
+    },
+    unit(u) {
+      const f = current as FileModel;
+      const time = u.message ? timestampMillisNumber(u.message.timestamp) : Number.NaN;
+      f.units.push(u.offset, u.length, u.state, u.kind === 'damage' ? DAMAGE : 0, time);
+      if (u.kind === 'frame') f.damage.add(u.offset, u.offset + u.length, u.state);
+      if ((f.units.count & 0xffff) === 0) ctx.progress(`scanning ${f.info.path}`);
+    },
+    range: (from, to, state) => current?.damage.add(from, to, state),
+  });
+  const problems = survey.problems.map((p) => pageProblem(p, byName.get(p.file ?? '')?.info.id ?? 0));
+  const messages = survey.messages;
+  const segs = survey.segments;
   const tl = timeline(files.filter((f) => f.info.role === 'log'));
   return {
     format: 'segment',
@@ -207,7 +95,7 @@ export function scanSegmentInput(ctx: ScanContext): FormatModel {
       charts: tl ? [{ kind: 'timeline', title: 'messages over time', ...tl }] : [],
       notes: [],
     },
-    cells(f, _i, bytes) {
+    cells(f, i, bytes) {
       if (f.info.role === 'index') {
         const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         return bytes.length < INDEX_ENTRY_SIZE
@@ -220,6 +108,7 @@ export function scanSegmentInput(ctx: ScanContext): FormatModel {
           ? ['torn entry', '']
           : [isoMs(Number(v.getBigInt64(0, false))), String(v.getUint32(8, false))];
       }
+      if (f.units.kind[i] === DAMAGE) return ['—', `damaged: ${f.units.stateOf(i)}`, '', `${bytes.length} B`, ''];
       const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, false);
       return tryTyped(
         () => {
@@ -242,102 +131,12 @@ export function scanSegmentInput(ctx: ScanContext): FormatModel {
       return describeSegmentFrame(bytes, 0, at);
     },
     title(f, i) {
+      if (f.units.kind[i] === DAMAGE) return `damaged bytes (${f.units.stateOf(i)})`;
       return f.info.role === 'log' ? `frame #${i}` : `entry #${i}`;
     },
-    repair(view: Fs) {
-      if (partition) {
-        const timeIndex = segs.some((s) => view.exists(joinPath(dir, segmentFileName(s.base, TIME_INDEX_SUFFIX))));
-        const p = Partition.open(view, dir, { timeIndex, create: false, recoverSealed: true });
-        try {
-          return p.recoveries.flatMap((r) => recoveryLines(r.recovery, segmentFileName(r.baseOffset)));
-        } finally {
-          p.close();
-        }
-      }
-      const seg = segs[0] as Seg;
-      const timeIndex = view.exists(joinPath(dir, segmentFileName(seg.base, TIME_INDEX_SUFFIX)));
-      const s = Segment.open(view, dir, seg.base, { timeIndex, create: false });
-      try {
-        return recoveryLines(s.recovery, basename(seg.log));
-      } finally {
-        s.close();
-      }
+    repair(view: Fs, force: boolean) {
+      return repairSegmentLog(view, path, { force });
     },
-    repairRoot: dir,
+    repairRoot: survey.partition ? path : dirname(path),
   };
-}
-
-function reportIndex(
-  problems: Problem[],
-  p: IndexProblem,
-  file: FileModel,
-  size: number,
-  state: 'undecodable' | 'torn',
-) {
-  problems.push({ code: p.code, file: file.info.id, offset: p.offset, length: size, state, message: p.message });
-}
-
-/** The `.index` of a segment: entries as units, each checked against the log; returns the bad ones. */
-function indexFile(
-  f: FileModel,
-  bytes: Uint8Array,
-  entries: OffsetIndex,
-  base: bigint,
-  logSize: number,
-  found: Map<number, bigint | null>,
-  problems: Problem[],
-): Set<number> {
-  const bad = new Set<number>();
-  let good = -1;
-  for (let k = 0; k < entries.length; k++) {
-    const at = k * INDEX_ENTRY_SIZE;
-    const p =
-      indexEntryOrderProblem(entries, k, logSize, good) ??
-      indexedFrameProblem(entries, k, base, found.get(entries.pos[k] as number));
-    f.units.push(at, INDEX_ENTRY_SIZE, p ? 'undecodable' : 'valid');
-    f.damage.add(at, at + INDEX_ENTRY_SIZE, p ? 'undecodable' : 'valid');
-    if (p) {
-      bad.add(k);
-      reportIndex(problems, p, f, INDEX_ENTRY_SIZE, 'undecodable');
-    } else good = k;
-  }
-  const torn = indexTornTail(bytes.length);
-  if (torn) {
-    const at = entries.length * INDEX_ENTRY_SIZE;
-    f.units.push(at, bytes.length - at, 'torn');
-    f.damage.add(at, bytes.length, 'torn');
-    reportIndex(problems, torn, f, bytes.length - at, 'torn');
-  }
-  return bad;
-}
-
-/** logspec's `.timeindex`: entries as units (a CRC-bad one and all after it are not read). */
-function timeIndexFile(t: FileModel, fs: Fs, entries: OffsetIndex, bad: Set<number>, problems: Problem[]): void {
-  const bytes = readRange(fs, t.abs, 0, t.info.size);
-  const ti = TimeIndex.fromBytes(bytes);
-  for (let k = 0; k * TIME_INDEX_ENTRY_SIZE < bytes.length; k++) {
-    const at = k * TIME_INDEX_ENTRY_SIZE;
-    const state = at + TIME_INDEX_ENTRY_SIZE > bytes.length ? 'torn' : k < ti.length ? 'valid' : 'crc';
-    const end = Math.min(at + TIME_INDEX_ENTRY_SIZE, bytes.length);
-    t.units.push(at, end - at, state, 0, state === 'valid' ? Number(ti.ts[k]) : Number.NaN);
-    t.damage.add(at, end, state);
-  }
-  const tp = timeIndexProblem(bytes, ti, entries);
-  // A time entry paired with a bad `.index` entry is not itself wrong.
-  if (tp && !(tp.code === SegCode.INDEX_TIME_UNPAIRED && bad.has(tp.entry))) {
-    reportIndex(problems, tp, t, TIME_INDEX_ENTRY_SIZE, 'undecodable');
-  }
-}
-
-function recoveryLines(r: Segment['recovery'], what: string): string[] {
-  if (!r) return [`${what}: no recovery ran`];
-  const out = [`${what}: tail ${r.tail}${r.truncatedBytes ? `, ${r.truncatedBytes} bytes cut` : ''}`];
-  for (const p of r.indexProblems) out.push(`${p.code} in .${p.file} at byte ${p.offset}: ${p.message}`);
-  if (r.indexRebuilt) out.push('the .index was rebuilt from the log (a bad entry makes the whole index untrusted)');
-  if (r.indexEntriesDropped)
-    out.push(`${r.indexEntriesDropped} index entries dropped (torn, out of order or not at their frame)`);
-  if (r.indexEntriesAdded) out.push(`${r.indexEntriesAdded} index entries rebuilt`);
-  if (r.undecodableFrames)
-    out.push(`${r.undecodableFrames} frames with a valid CRC whose payload does not decode were kept`);
-  return out;
 }

@@ -1,4 +1,10 @@
-import { basename, type LogspecError } from '@logspec/core';
+import {
+  basename,
+  ProblemList as CoreProblemList,
+  type LogspecError,
+  type SurveyProblem,
+  type SurveyReport,
+} from '@logspec/core';
 import { bareMessage } from '../errors.js';
 import type { Problem } from './types.js';
 
@@ -6,48 +12,24 @@ export function problemOf(e: LogspecError, file: string | null): Problem {
   return { code: e.code, file, offset: e.offset ?? null, message: bareMessage(e) };
 }
 
-/** Problems kept and listed per command; more are counted (a hostile file cannot flood the output). */
-export const MAX_LISTED_PROBLEMS = 200;
-
 /**
- * The problems of one check or scan. A problem that continues the previous one — same code,
- * same file, starting where it ended — extends it (`end`, `count`) instead of adding a line:
- * a run of damage is one problem with a range. Past `MAX_LISTED_PROBLEMS` problems are only
- * counted (`unlisted`), so memory and output stay bounded whatever the file holds.
+ * The problems of one check or scan (core's `ProblemList`: a run of damage is one problem
+ * with a range; past `MAX_LISTED_PROBLEMS` problems are only counted).
  */
-export class ProblemList {
-  readonly items: Problem[] = [];
-  unlisted = 0;
+export class ProblemList extends CoreProblemList<Problem> {}
 
-  add(p: Problem): void {
-    const last = this.items.at(-1);
-    if (
-      this.unlisted === 0 &&
-      last !== undefined &&
-      last.code === p.code &&
-      last.file === p.file &&
-      last.end !== undefined &&
-      last.end !== null &&
-      p.offset === last.end
-    ) {
-      last.end = p.end ?? last.end;
-      last.count = (last.count ?? 1) + (p.count ?? 1);
-      return;
-    }
-    if (this.items.length >= MAX_LISTED_PROBLEMS) {
-      this.unlisted++;
-      return;
-    }
-    this.items.push({ ...p });
-  }
+/** A survey's problem as the CLI prints it (the damage-map state is the inspector's). */
+export function cliProblem(p: SurveyProblem): Problem {
+  const { state: _state, ...rest } = p;
+  return rest;
+}
 
-  addAll(ps: readonly Problem[]): void {
-    for (const p of ps) this.add(p);
-  }
-
-  get total(): number {
-    return this.items.length + this.unlisted;
-  }
+/** A survey's problems and count of unlisted ones, as the CLI's list. */
+export function problemListOf(r: SurveyReport): ProblemList {
+  const list = new ProblemList();
+  list.addAll(r.problems.map(cliProblem));
+  list.unlisted += r.unlisted;
+  return list;
 }
 
 /** `CODE at byte N` or `CODE at bytes [a, b)` (a range), `in FILE`, then the message (a run says how many). */

@@ -1,21 +1,10 @@
-import { basename, isLogspecError, type LogspecError } from '@logspec/core';
-import { decodeRecordAt, eventJson, hotLayout, type ReplayedEvent, replayedEvent } from '@logspec/frame';
-import { HotLog, resolveHotLogPath } from '@logspec/frame/store';
+import { basename, type LogspecError } from '@logspec/core';
+import { eventJson, type ReplayedEvent, replayedEvent } from '@logspec/frame';
+import { hotUndecodableProblem, repairHotLog, resolveHotLogPath } from '@logspec/frame/store';
 import { BigRange, bytes, isoFromMs, kv, short } from '../text.js';
-import { healthJson, healthLine, ProblemList } from './common.js';
-import {
-  damageProblem,
-  HotFollower,
-  headerOnlyNote,
-  headerProblem,
-  hotRoot,
-  payloadProblem,
-  reportLines,
-  scanFrames,
-  storedCrcAt,
-  undecodableProblem,
-} from './hot-common.js';
-import type { Ctx, DumpItem, FormatAdapter, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
+import { cliProblem, healthJson, healthLine, problemListOf } from './common.js';
+import { HotFollower, hotRoot, storedCrcAt, walkHot } from './hot-common.js';
+import type { Ctx, DumpItem, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**
  * kaizen's hot log (`<root>/hot/log.bin`) through `@logspec/frame`: `hotlog` decodes each frame's
@@ -25,72 +14,34 @@ import type { Ctx, DumpItem, FormatAdapter, Problem, RepairPlan, Summary, Verify
 // ---- hotlog (events) ------------------------------------------------------------------------
 
 interface EventStats {
-  events: number;
-  undecodable: number;
-  emptyFrames: number;
   sessions: Set<string>;
   seq: BigRange;
   ts: BigRange;
   kinds: Map<string, number>;
-  payloadJsonErrors: number;
 }
 
 function analyzeEvents(path: string, ctx: Ctx, strict: boolean) {
   const stats: EventStats = {
-    events: 0,
-    undecodable: 0,
-    emptyFrames: 0,
     sessions: new Set(),
     seq: new BigRange(),
     ts: new BigRange(),
     kinds: new Map(),
-    payloadJsonErrors: 0,
   };
-  const problems = new ProblemList();
-  const notes: string[] = [];
-  const name = basename(resolveHotLogPath(ctx.fs, path));
-  let index = 0;
-  let header: Problem | null = null;
-  const scan = scanFrames(
+  const scan = walkHot(
     path,
     ctx,
-    (f) => {
-      const ev = replayedEvent(f.bytes, f.ps, f.pe, f.offset, index++, storedCrcAt(f.bytes, f.pe));
-      if (!ev.record) {
-        stats.undecodable++;
-        problems.add(undecodableProblem(ev, name));
-        return;
-      }
-      const r = ev.record;
-      stats.events++;
+    (u) => {
+      const r = u.event?.record;
+      if (!r) return;
       stats.sessions.add(r.sessionId);
       stats.seq.add(r.seq);
       stats.ts.add(r.tsMs);
       stats.kinds.set(r.kind, (stats.kinds.get(r.kind) ?? 0) + 1);
-      const bad = payloadProblem(ev, name);
-      if (bad) {
-        stats.payloadJsonErrors++;
-        problems.add(bad);
-      }
-      if (strict) {
-        try {
-          decodeRecordAt(f.bytes, f.ps, f.pe, { position: f.offset + 4, mode: 'strict' });
-        } catch (e) {
-          if (!isLogspecError(e)) throw e;
-          notes.push(`event #${ev.index} at byte ${ev.offset}: ${e.code}: valid, but not the bytes logspec writes`);
-        }
-      }
     },
-    (d) => {
-      if (d.kind === 'empty_frames') stats.emptyFrames += Math.floor((d.end - d.at) / hotLayout.overhead);
-      problems.add(damageProblem(d, name));
-    },
-    true,
+    undefined,
+    { events: true, strict },
   );
-  header = headerProblem(ctx.fs, scan.file, scan.size);
-  if (header) problems.items.unshift(header);
-  notes.push(...headerOnlyNote(scan));
-  return { scan, stats, problems, notes };
+  return { scan, stats, problems: problemListOf(scan), notes: scan.notes };
 }
 
 /** A kind or source name as is, or JSON-quoted when it is empty or unusual. */
@@ -139,7 +90,7 @@ function eventItem(ev: ReplayedEvent): DumpItem {
   return { key: BigInt(ev.index), json: () => eventJson(ev), text: () => eventText(ev) };
 }
 
-export const hotlog: FormatAdapter = {
+export const hotlog: FormatCli = {
   name: 'hotlog',
 
   inspect(path, ctx): Summary {
@@ -153,9 +104,9 @@ export const hotlog: FormatAdapter = {
         file: scan.file,
         size: scan.size,
         frames: scan.frames,
-        events: stats.events,
-        undecodable: stats.undecodable,
-        empty_frames: stats.emptyFrames,
+        events: scan.events,
+        undecodable: scan.undecodable,
+        empty_frames: scan.emptyFrames,
         sessions: stats.sessions.size,
         seq: stats.seq.json(),
         ts_ms: stats.ts.json(),
@@ -171,7 +122,7 @@ export const hotlog: FormatAdapter = {
         ['frames', String(scan.frames)],
         [
           'events',
-          `${stats.events}${stats.undecodable ? ` (+${stats.undecodable} undecodable)` : ''}${stats.emptyFrames ? ` (+${stats.emptyFrames} empty frames)` : ''}`,
+          `${scan.events}${scan.undecodable ? ` (+${scan.undecodable} undecodable)` : ''}${scan.emptyFrames ? ` (+${scan.emptyFrames} empty frames)` : ''}`,
         ],
         ['sessions', String(stats.sessions.size)],
         ['seq', stats.seq.text()],
@@ -189,33 +140,14 @@ export const hotlog: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
-    const file = basename(resolveHotLogPath(ctx.fs, path));
-    let index = 0;
-    scanFrames(
-      path,
-      ctx,
-      (f) => {
-        const ev = replayedEvent(f.bytes, f.ps, f.pe, f.offset, index++, storedCrcAt(f.bytes, f.pe));
-        // An event whose archive does not decode is left out and named (README: dump).
-        if (!ev.record) {
-          damage(undecodableProblem(ev, file));
-          return undefined;
-        }
-        const go = visit(eventItem(ev));
-        // Printed, but damage all the same: the original's replay aborts at it.
-        const bad = payloadProblem(ev, file);
-        if (bad) damage(bad);
-        return go === false ? false : undefined;
-      },
-      (d) => {
-        // Replay stops at the damage, as the original's does (its extent and the valid frame
-        // after it are named; 'logspec verify' reads on).
-        damage(damageProblem(d, file));
-        return false;
-      },
-      true,
-    );
+  dump(path, ctx, visit, damage) {
+    // Replay stops at the damage, as the original's does (its extent and the valid frame after
+    // it are named; 'logspec verify' reads on). An event whose archive does not decode is left
+    // out and named (README: dump); one whose payload_json is not JSON is printed, and named.
+    walkHot(path, ctx, (u) => (u.event?.record ? visit(eventItem(u.event)) : undefined), damage, {
+      events: true,
+      read: true,
+    });
   },
 
   verify(path, ctx): VerifyResult {
@@ -236,30 +168,18 @@ export const hotlog: FormatAdapter = {
   },
 
   repairPlan(path, ctx): RepairPlan {
-    const root = hotRoot(ctx.fs, path);
     return {
-      base: root,
+      base: hotRoot(ctx.fs, path),
       entries: ['hot/log.bin'],
-      run(fs, base, opts) {
-        const log = HotLog.open(fs, base, {
-          durability: 'manual',
-          repair: opts.force ? 'truncate' : 'tail',
-          index: false,
-        });
-        try {
-          return reportLines(log.report);
-        } finally {
-          log.close();
-        }
-      },
+      run: (fs, base, opts) => repairHotLog(fs, base, { force: opts.force, events: true }),
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     const file = basename(resolveHotLogPath(ctx.fs, path));
     return new HotFollower(path, ctx, (f, index) => {
       const ev = replayedEvent(f.bytes, f.ps, f.pe, f.offset, index, storedCrcAt(f.bytes, f.pe));
-      return ev.record ? eventItem(ev) : undecodableProblem(ev, file);
+      return ev.record ? eventItem(ev) : cliProblem(hotUndecodableProblem(ev, file));
     });
   },
 };

@@ -1,26 +1,16 @@
-import { basename } from '@logspec/core';
-import { type HotStop, hotFramesJson, hotLayout } from '@logspec/frame';
-import { HotFrameLog, resolveHotLogPath } from '@logspec/frame/store';
+import { type HotStop, hotFramesJson } from '@logspec/frame';
+import { repairHotLog } from '@logspec/frame/store';
 import { hexPreview } from '../hex.js';
-import { BigRange, bytes, count, kv } from '../text.js';
-import { healthJson, healthLine, ProblemList } from './common.js';
-import {
-  damageProblem,
-  type FrameVisit,
-  HotFollower,
-  headerOnlyNote,
-  headerProblem,
-  hotRoot,
-  reportLines,
-  scanFrames,
-} from './hot-common.js';
-import type { Ctx, DumpItem, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
+import { BigRange, bytes, kv } from '../text.js';
+import { healthJson, healthLine, problemListOf } from './common.js';
+import { type FrameVisit, HotFollower, hotRoot, walkHot } from './hot-common.js';
+import type { Ctx, DumpItem, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /** kaizen's hot log read as frames whose payloads are opaque bytes (`--format hotframe`). */
 
 // ---- hotframe (opaque payloads) -------------------------------------------------------------
 
-function frameItem(f: FrameVisit, index: number, stop: HotStop): DumpItem {
+function frameItem(f: Pick<FrameVisit, 'bytes' | 'ps' | 'pe' | 'offset'>, index: number, stop: HotStop): DumpItem {
   const payload = f.bytes.slice(f.ps, f.pe);
   const offset = f.offset;
   return {
@@ -35,41 +25,21 @@ const NO_STOP: HotStop = { reason: 'eof', at: 0 };
 function analyzeFrames(path: string, ctx: Ctx) {
   const sizes = new BigRange();
   let payloadBytes = 0;
-  /** Runs of empty frames: valid frames here, but what zero fill reads as (a note, per run). */
-  let emptyRun: { from: number; n: number } | null = null;
-  const emptyRuns: { from: number; n: number }[] = [];
-  const problems = new ProblemList();
-  const name = basename(resolveHotLogPath(ctx.fs, path));
-  const scan = scanFrames(
+  const scan = walkHot(
     path,
     ctx,
-    (f) => {
-      const len = f.pe - f.ps;
-      if (len === 0) {
-        if (emptyRun && emptyRun.from + emptyRun.n * hotLayout.overhead === f.offset) emptyRun.n++;
-        else {
-          emptyRun = { from: f.offset, n: 1 };
-          if (emptyRuns.length < 20) emptyRuns.push(emptyRun);
-        }
-      }
+    (u) => {
+      const len = u.pe - u.ps;
       sizes.add(BigInt(len));
       payloadBytes += len;
     },
-    (d) => problems.add(damageProblem(d, name)),
-    false,
+    undefined,
+    { events: false },
   );
-  const header = headerProblem(ctx.fs, scan.file, scan.size);
-  if (header) problems.items.unshift(header);
-  const notes = headerOnlyNote(scan);
-  for (const r of emptyRuns) {
-    notes.push(
-      `${count(r.n, 'empty frame')} at bytes [${r.from}, ${r.from + r.n * hotLayout.overhead}) (valid frames, but what zero fill reads as)`,
-    );
-  }
-  return { scan, sizes, payloadBytes, problems, notes };
+  return { scan, sizes, payloadBytes, problems: problemListOf(scan), notes: scan.notes };
 }
 
-export const hotframe: FormatAdapter = {
+export const hotframe: FormatCli = {
   name: 'hotframe',
 
   inspect(path, ctx): Summary {
@@ -101,19 +71,9 @@ export const hotframe: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
-    const file = basename(resolveHotLogPath(ctx.fs, path));
+  dump(path, ctx, visit, damage) {
     let index = 0;
-    scanFrames(
-      path,
-      ctx,
-      (f) => (visit(frameItem(f, index++, NO_STOP)) === false ? false : undefined),
-      (d) => {
-        damage(damageProblem(d, file));
-        return false;
-      },
-      false,
-    );
+    walkHot(path, ctx, (u) => visit(frameItem(u, index++, NO_STOP)), damage, { events: false, read: true });
   },
 
   verify(path, ctx): VerifyResult {
@@ -131,22 +91,14 @@ export const hotframe: FormatAdapter = {
   },
 
   repairPlan(path, ctx): RepairPlan {
-    const root = hotRoot(ctx.fs, path);
     return {
-      base: root,
+      base: hotRoot(ctx.fs, path),
       entries: ['hot/log.bin'],
-      run(fs, base, opts) {
-        const log = HotFrameLog.open(fs, base, { durability: 'manual', repair: opts.force ? 'truncate' : 'tail' });
-        try {
-          return reportLines(log.report);
-        } finally {
-          log.close();
-        }
-      },
+      run: (fs, base, opts) => repairHotLog(fs, base, { force: opts.force, events: false }),
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new HotFollower(path, ctx, (f, index) => frameItem(f, index, NO_STOP));
   },
 };

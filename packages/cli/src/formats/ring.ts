@@ -1,139 +1,57 @@
-import { basename, dirname, type Fs, isLogspecError } from '@logspec/core';
+import { basename, dirname, joinPath } from '@logspec/core';
 import {
-  checkSlotCanonical,
-  decodeHeader,
-  foreignMagicError,
   headerToJson,
-  isTornMagic,
   RECORD_MAGIC,
-  type RingGeometry,
-  type RingHeader,
   type RingSlot,
   readRing,
   readSlotAt,
   SLOT_BYTES,
-  type SlotView,
   scanRing,
   slotOffset,
   slotToJson,
   visitRecords,
 } from '@logspec/ring-log';
-import { RingLog, readRingImage } from '@logspec/ring-log/store';
+import { readRingImage, repairRing, ringForeignProblems, surveyRing } from '@logspec/ring-log/store';
 import { BigRange, bytes, isoFromNs, kv } from '../text.js';
-import { healthJson, healthLine, label, ProblemList, problemOf } from './common.js';
-import type {
-  Ctx,
-  DamageSink,
-  DumpItem,
-  Follower,
-  FormatAdapter,
-  Problem,
-  RepairPlan,
-  Summary,
-  VerifyResult,
-} from './types.js';
+import { cliProblem, healthJson, healthLine, label, problemListOf } from './common.js';
+import type { Ctx, DamageSink, DumpItem, Follower, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /** vyre's VRRL0001 replay ring through `@logspec/ring-log`. */
 
-interface RingImage {
-  file: string;
-  size: number;
-  header: RingHeader;
-  /** The file's bytes up to the last slot: every slot, unless the file is short (`whole` false). */
-  ring: Uint8Array;
-  whole: boolean;
-  g: RingGeometry;
-}
-
-/**
- * Reads a ring through the package's reader: the header is checked before anything is
- * allocated, the buffer is never larger than the file, and the read is a consistent one
- * (RING-R-015), since a writer may be appending while we read.
- */
-function loadRing(fs: Fs, path: string): RingImage {
-  const r = readRingImage(fs, path, { consistent: true });
-  return { file: path, size: r.size, header: r.header, ring: r.image, whole: r.whole, g: r.geometry };
-}
-
-/** The foreign slots of a scan as problems, one per run of neighbouring slots. */
-function foreignProblems(img: RingImage, foreign: readonly number[], name: string, out: (p: Problem) => void): void {
-  const view = new DataView(img.ring.buffer, img.ring.byteOffset, img.ring.byteLength);
-  for (const pos of foreign) {
-    const at = slotOffset(pos);
-    const magic = view.getUint32(at, true);
-    const p = problemOf(foreignMagicError(magic, at, pos), name);
-    if (isTornMagic(magic)) p.message += " (a torn magic left by a crash: 'logspec repair' clears the slot)";
-    p.end = at + SLOT_BYTES;
-    out(p);
-  }
-}
-
+/** The package's survey of a ring, with the counts `inspect` prints. */
 function analyze(path: string, ctx: Ctx, strict: boolean) {
-  const img = loadRing(ctx.fs, path);
-  const name = basename(path);
-  const problems = new ProblemList();
-  const notes: string[] = [];
-  const stats = {
-    ts: new BigRange(),
-    epoch: new BigRange(),
-    tenants: new Set<number>(),
-    empty: 0,
-    records: 0,
-    foreign: 0,
-  };
+  const stats = { ts: new BigRange(), epoch: new BigRange(), tenants: new Set<number>() };
+  ctx.progress.begin(`scanning ${label(path)}`, ctx.fs.stat(path)?.size ?? 0);
   try {
-    // The original's read, in ring order: reports the first slot beyond the end of a short file.
-    readRing(img.ring, { foreignSlots: 'skip' });
-  } catch (e) {
-    if (!isLogspecError(e)) throw e;
-    problems.add(problemOf(e, name));
-  }
-  if (!img.whole) {
-    // A short file: its slots cannot be read as a ring (the package refuses it, RING_SHORT_FILE).
-    return { img, stats, problems, notes };
-  }
-  const scan = scanRing(img.ring, img.g, { foreignSlots: 'skip' });
-  stats.records = scan.records;
-  stats.foreign = scan.foreignSlots.length;
-  foreignProblems(img, scan.foreignSlots, name, (p) => problems.add(p));
-  if (img.size > img.ring.length) {
-    notes.push(`${img.size - img.ring.length} bytes after the last slot (ignored, as by the original)`);
-  }
-  ctx.progress.begin(`scanning ${label(path)}`, img.ring.length);
-  try {
-    visitRecords(img.ring, img.g, (s) => {
-      stats.ts.add(s.timestampNs);
-      stats.epoch.add(BigInt(s.epoch));
-      stats.tenants.add(s.tenantId);
-      ctx.progress.update(s.offset);
-    });
+    const survey = surveyRing(
+      ctx.fs,
+      path,
+      {
+        unit(u) {
+          const s = u.slot;
+          if (!s) return;
+          stats.ts.add(s.timestampNs);
+          stats.epoch.add(BigInt(s.epoch));
+          stats.tenants.add(s.tenantId);
+          ctx.progress.update(s.offset);
+        },
+      },
+      { strict },
+    );
+    return { survey, stats, problems: problemListOf(survey), notes: survey.notes };
   } finally {
     ctx.progress.end();
   }
-  stats.empty = img.header.capacity - scan.records - scan.foreignSlots.length;
-  if (strict) {
-    try {
-      decodeHeader(img.ring, { mode: 'strict' });
-    } catch (e) {
-      if (!isLogspecError(e)) throw e;
-      notes.push(`${e.code}: ${e.message} (the original accepts it)`);
-    }
-    const view = new DataView(img.ring.buffer, img.ring.byteOffset, img.ring.byteLength);
-    let strictNotes = 0;
-    for (let pos = 0; pos < img.header.capacity; pos++) {
-      const at = slotOffset(pos);
-      const magic = view.getUint32(at, true);
-      if (magic !== 0 && magic !== RECORD_MAGIC) continue;
-      try {
-        checkSlotCanonical(img.ring, at, magic, 0);
-      } catch (e) {
-        if (!isLogspecError(e)) throw e;
-        if (strictNotes++ < 20) notes.push(`slot ${pos}: ${e.code}: ${e.message} (the original ignores it)`);
-      }
-    }
-    if (strictNotes > 20) notes.push(`… ${strictNotes - 20} more slots with non-canonical bytes`);
-  }
-  return { img, stats, problems, notes };
+}
+
+/**
+ * A ring as `dump` and a follower read it: consistently (RING-R-015), since a writer may be
+ * appending; a short file is refused as the package refuses it (RING_SHORT_FILE).
+ */
+function loadRing(ctx: Ctx, path: string) {
+  const img = readRingImage(ctx.fs, path, { consistent: true });
+  if (!img.whole) readRing(img.image, { foreignSlots: 'skip' });
+  return img;
 }
 
 function slotText(index: number, position: number, s: RingSlot): string {
@@ -145,11 +63,6 @@ function slotText(index: number, position: number, s: RingSlot): string {
 
 function slotItem(index: number, position: number, s: RingSlot): DumpItem {
   return { key: BigInt(index), json: () => slotToJson(s), text: () => slotText(index, position, s) };
-}
-
-/** Visits records in ring order from `img`, with a slot view turned into a value. */
-function eachRecord(img: RingImage, visit: (s: SlotView, index: number) => void): void {
-  visitRecords(img.ring, img.g, visit);
 }
 
 /**
@@ -167,27 +80,26 @@ class RingFollower implements Follower {
   ) {}
 
   poll(emit: (item: DumpItem) => void, damage: DamageSink): void {
-    const img = loadRing(this.ctx.fs, this.path);
-    if (!img.whole) readRing(img.ring); // RING_SHORT_FILE, as the package reads it
+    const img = loadRing(this.ctx, this.path);
     const prev = this.prev;
-    if (prev === null || prev.length !== img.ring.length) {
-      const scan = scanRing(img.ring, img.g, { foreignSlots: 'skip' });
-      foreignProblems(img, scan.foreignSlots, basename(this.path), damage);
-      eachRecord(img, (s) => emit(slotItem(this.index++, s.position, s.toSlot())));
+    if (prev === null || prev.length !== img.image.length) {
+      const scan = scanRing(img.image, img.geometry, { foreignSlots: 'skip' });
+      for (const p of ringForeignProblems(img.image, scan.foreignSlots, basename(this.path))) damage(cliProblem(p));
+      visitRecords(img.image, img.geometry, (s) => emit(slotItem(this.index++, s.position, s.toSlot())));
     } else {
-      const view = new DataView(img.ring.buffer, img.ring.byteOffset, img.ring.byteLength);
+      const view = new DataView(img.image.buffer, img.image.byteOffset, img.image.byteLength);
       const cap = img.header.capacity;
       for (let step = 0; step < cap; step++) {
         const pos = (this.prevNext + step) % cap;
         const at = slotOffset(pos);
         if (view.getUint32(at, true) !== RECORD_MAGIC) continue;
-        if (same(prev, img.ring, at, at + SLOT_BYTES)) continue;
+        if (same(prev, img.image, at, at + SLOT_BYTES)) continue;
         const s = readSlotAt(view, at);
         emit(slotItem(this.index++, pos, s));
       }
     }
-    this.prev = img.ring;
-    this.prevNext = img.g.nextSlot;
+    this.prev = img.image;
+    this.prevNext = img.geometry.nextSlot;
   }
 }
 
@@ -196,11 +108,11 @@ function same(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
-export const ring: FormatAdapter = {
+export const ring: FormatCli = {
   name: 'ring',
 
   inspect(path, ctx): Summary {
-    const { img, stats, problems, notes } = analyze(path, ctx, false);
+    const { survey: img, stats, problems, notes } = analyze(path, ctx, false);
     const h = headerToJson(img.header);
     return {
       ok: problems.total === 0,
@@ -209,9 +121,9 @@ export const ring: FormatAdapter = {
         path,
         size: img.size,
         header: h,
-        records: stats.records,
-        empty_slots: stats.empty,
-        foreign_slots: stats.foreign,
+        records: img.records,
+        empty_slots: img.emptySlots,
+        foreign_slots: img.foreignSlots.length,
         timestamp_ns: stats.ts.json(),
         epoch: stats.epoch.json(),
         tenants: stats.tenants.size,
@@ -227,7 +139,7 @@ export const ring: FormatAdapter = {
         [
           'records',
           img.whole
-            ? `${stats.records} (${stats.empty} empty slots${stats.foreign ? `, ${stats.foreign} foreign` : ''})`
+            ? `${img.records} (${img.emptySlots} empty slots${img.foreignSlots.length ? `, ${img.foreignSlots.length} foreign` : ''})`
             : '— (the file is shorter than its capacity needs)',
         ],
         ['time', stats.ts.text(isoFromNs)],
@@ -239,14 +151,12 @@ export const ring: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
-    const img = loadRing(ctx.fs, path);
-    // A short file is refused as the package refuses it (RING_SHORT_FILE, in ring order).
-    if (!img.whole) readRing(img.ring, { foreignSlots: 'skip' });
-    const scan = scanRing(img.ring, img.g, { foreignSlots: 'skip' });
-    foreignProblems(img, scan.foreignSlots, basename(path), damage);
+  dump(path, ctx, visit, damage) {
+    const img = loadRing(ctx, path);
+    const scan = scanRing(img.image, img.geometry, { foreignSlots: 'skip' });
+    for (const p of ringForeignProblems(img.image, scan.foreignSlots, basename(path))) damage(cliProblem(p));
     let stop = false;
-    eachRecord(img, (s, i) => {
+    visitRecords(img.image, img.geometry, (s, i) => {
       if (!stop && visit(slotItem(i, s.position, s.toSlot())) === false) stop = true;
     });
   },
@@ -269,31 +179,10 @@ export const ring: FormatAdapter = {
 
   repairPlan(path): RepairPlan {
     const name = basename(path);
-    return {
-      base: dirname(path),
-      entries: [name],
-      run(fs, base) {
-        const log = RingLog.open(`${base}/${name}`, { fs, foreignSlots: 'skip' });
-        try {
-          const o = log.opened;
-          const out: string[] = [];
-          if (o.clearedTornSlots.length) out.push(`cleared torn slot magics: slots ${o.clearedTornSlots.join(', ')}`);
-          if (o.foreignSlots.length) {
-            out.push(
-              `left alone: slots ${o.foreignSlots.join(', ')} have a foreign magic that is not a torn one (the package never clears those)`,
-            );
-          }
-          if (o.trailingBytes)
-            out.push(`${o.trailingBytes} bytes after the last slot left as they are (ignored by readers)`);
-          return out;
-        } finally {
-          log.close();
-        }
-      },
-    };
+    return { base: dirname(path), entries: [name], run: (fs, base) => repairRing(fs, joinPath(base, name)) };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new RingFollower(path, ctx);
   },
 };

@@ -1,216 +1,89 @@
 import { basename, dirname, joinPath } from '@logspec/core';
-import {
-  INDEX_INTERVAL_BYTES,
-  type IndexProblem,
-  indexEntryOrderProblem,
-  indexedFrameProblem,
-  indexTornTail,
-  OffsetIndex,
-  SegCode,
-  segmentFileName,
-  splitExtension,
-  TIME_INDEX_SUFFIX,
-  TimeIndex,
-  timeIndexProblem,
-  timestampMillis,
-} from '@logspec/segment-index';
-import { Partition, Segment } from '@logspec/segment-index/store';
-import { BigRange, bytes, count, isoFromMs, kv } from '../text.js';
-import { healthJson, healthLine, label, ProblemList } from './common.js';
-import {
-  damageProblem,
-  messageItem,
-  readIndex,
-  SegmentFollower,
-  type SegRef,
-  segmentsOf,
-  undecodable,
-  walkSegment,
-} from './segment-walk.js';
-import type { Ctx, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
+import { type Message, segmentFileName, TIME_INDEX_SUFFIX, timestampMillis } from '@logspec/segment-index';
+import { repairSegmentLog, type SegmentSurveyOptions, surveySegmentLog } from '@logspec/segment-index/store';
+import { BigRange, bytes, isoFromMs, kv } from '../text.js';
+import { cliProblem, healthJson, healthLine, label, problemListOf } from './common.js';
+import { messageItem, SegmentFollower, type SegRef, segmentsOf } from './segment-records.js';
+import type { Ctx, FormatCli, Problem, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**
  * rivven's segment log through `@logspec/segment-index`: a partition directory of
  * `{base:020}.log` + `.index` (+ logspec's `.timeindex`), or one `.log` file.
  */
 
-interface SegStats {
-  name: string;
-  base: bigint;
-  size: number;
-  messages: number;
-  offsets: BigRange;
-  indexEntries: number;
-}
-
-function analyze(path: string, ctx: Ctx, strict: boolean) {
-  const { segs, partition, dir } = segmentsOf(ctx.fs, path);
-  const problems = new ProblemList();
-  const notes: string[] = [];
-  const offsets = new BigRange();
-  const times = new BigRange();
-  const per: SegStats[] = [];
-  let messages = 0;
-  let undecodableFrames = 0;
-  /** Damaged regions that valid frames follow. */
-  let afterDamage = 0;
+/**
+ * The package's survey of the log with progress (the path's name checked first: a file that is
+ * not `{base}.log` is a usage error). Messages go to `onMessage`, problems to `onProblem`.
+ */
+function walk(
+  path: string,
+  ctx: Ctx,
+  onMessage: (m: Message, file: string, at: number) => unknown,
+  onProblem: ((p: Problem) => void) | undefined,
+  opts: SegmentSurveyOptions,
+) {
+  const { segs } = segmentsOf(ctx.fs, path);
   const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
   ctx.progress.begin(`scanning ${label(path)}`, total);
   let done = 0;
+  let logSize = 0;
   try {
-    segs.forEach((seg, i) => {
-      ctx.progress.setBase(done);
-      if (!ctx.fs.exists(seg.log)) {
-        problems.add({
-          code: SegCode.NOT_FOUND,
-          file: seg.name,
-          offset: null,
-          message: `segment ${seg.base} is listed but ${seg.name} does not exist`,
-        });
-        return;
-      }
-      const nextBase = segs[i + 1]?.base;
-      const st: SegStats = {
-        name: seg.name,
-        base: seg.base,
-        size: 0,
-        messages: 0,
-        offsets: new BigRange(),
-        indexEntries: 0,
-      };
-      // The sparse index is derived data: its entries are checked against the frames as the
-      // scan meets them (memory bounded by the index, not by the number of frames).
-      const idx = readIndex(ctx.fs, seg);
-      const entries = OffsetIndex.fromBytes(idx ?? new Uint8Array(0));
-      /** Position → the entries pointing there (and the offset of the frame found there). */
-      const byPos = new Map<number, { k: number; found: bigint | null | undefined }[]>();
-      for (let k = 0; k < entries.length; k++) {
-        const pos = entries.pos[k] as number;
-        const list = byPos.get(pos);
-        if (list) list.push({ k, found: undefined });
-        else byPos.set(pos, [{ k, found: undefined }]);
-      }
-      const expected: { rel: bigint; pos: number }[] = [];
-      let lastIndexed = 0;
-      let lastOffset: bigint | null = null;
-      let disorder = 0;
-      /** The 4 KiB rule is checked over the frames before the first damage (the log as the original wrote it). */
-      let damaged = false;
-      const { size } = walkSegment(
-        ctx.fs,
-        seg,
-        ctx,
-        (f) => {
-          const m = f.message;
-          for (const hit of byPos.get(f.at) ?? []) hit.found = m ? m.offset : null;
-          if (!damaged && (f.at === 0 || f.at - lastIndexed >= INDEX_INTERVAL_BYTES)) {
-            lastIndexed = f.at;
-            expected.push({ rel: m ? m.offset - seg.base : -1n, pos: f.at });
-          }
-          if (!m) {
-            undecodableFrames++;
-            problems.add(undecodable(f, seg.name));
-            return;
-          }
-          messages++;
-          st.messages++;
-          st.offsets.add(m.offset);
-          offsets.add(m.offset);
-          times.add(timestampMillis(m.timestamp));
-          if (m.offset < seg.base) {
-            problems.add({
-              code: SegCode.OFFSET_BELOW_BASE,
-              file: seg.name,
-              offset: f.at,
-              end: f.at + f.size,
-              message: `message offset ${m.offset} is below the segment's base ${seg.base}: reads never return it`,
-            });
-          } else if (lastOffset !== null && m.offset <= lastOffset) disorder++;
-          if (nextBase !== undefined && m.offset >= nextBase) {
-            notes.push(
-              `${seg.name}: offset ${m.offset} at byte ${f.at} is not below the next segment's base ${nextBase}`,
-            );
-          }
-          lastOffset = m.offset;
-          if (f.strictError) {
-            notes.push(
-              `${seg.name}: message ${m.offset} at byte ${f.at}: ${f.strictError.code} (the original accepts it)`,
-            );
-          }
-          return undefined;
+    return surveySegmentLog(
+      ctx.fs,
+      path,
+      {
+        file(name, _p, size) {
+          if (!name.endsWith('.log')) return;
+          done += logSize;
+          logSize = size;
+          ctx.progress.setBase(done);
         },
-        (d) => {
-          damaged = true;
-          if (d.resumeAt !== null) afterDamage += 1;
-          problems.add(damageProblem(d, seg.name));
+        unit(u) {
+          if (u.kind !== 'frame' || !u.message) return undefined;
+          ctx.progress.update(u.offset);
+          return onMessage(u.message, u.file, u.offset) === false ? false : undefined;
         },
-        strict,
-      );
-      done += size;
-      st.size = size;
-      if (disorder > 0) {
-        notes.push(
-          `${seg.name}: ${count(disorder, 'message')} whose offset is not above the previous one (the original accepts that; logspec never writes it)`,
-        );
-      }
-      if (idx === null) {
-        if (size > 0) notes.push(`${seg.name}: no .index file (readers scan from the start; repair rebuilds it)`);
-      } else {
-        const indexName = segmentFileName(seg.base, 'index');
-        const report = (p: IndexProblem, file: string) =>
-          problems.add({ code: p.code, file, offset: p.offset, message: p.message });
-        const torn = indexTornTail(idx.length);
-        if (torn) report(torn, indexName);
-        st.indexEntries = entries.length;
-        // Each entry against the last good one, so one bad entry is reported once.
-        const bad = new Set<number>();
-        let good = -1;
-        for (let k = 0; k < entries.length; k++) {
-          const found = byPos.get(entries.pos[k] as number)?.find((h) => h.k === k)?.found;
-          const p = indexEntryOrderProblem(entries, k, size, good) ?? indexedFrameProblem(entries, k, seg.base, found);
-          if (p) {
-            bad.add(k);
-            report(p, indexName);
-          } else good = k;
-        }
-        const timeBytes = readIndex(ctx.fs, seg, TIME_INDEX_SUFFIX);
-        if (timeBytes !== null) {
-          const tp = timeIndexProblem(timeBytes, TimeIndex.fromBytes(timeBytes), entries);
-          // A time entry paired with a bad `.index` entry is not itself wrong.
-          if (tp && !(tp.code === SegCode.INDEX_TIME_UNPAIRED && bad.has(tp.entry))) {
-            report(tp, segmentFileName(seg.base, TIME_INDEX_SUFFIX));
-          }
-        }
-        let matches = true;
-        for (let k = 0; k < entries.length && matches; k++) matches = expected[k]?.pos === entries.pos[k];
-        if (matches && entries.length < expected.length) {
-          notes.push(
-            `${seg.name}: the .index lacks its last ${count(expected.length - entries.length, 'entry', 'entries')} (not written before a crash, or not flushed; repair rebuilds them)`,
-          );
-        } else if (!matches) {
-          notes.push(`${seg.name}: the .index does not follow the 4 KiB rule of the original writer`);
-        }
-      }
-      per.push(st);
-    });
+        problem: onProblem && ((p) => onProblem(cliProblem(p))),
+      },
+      opts,
+    );
   } finally {
     ctx.progress.end();
   }
-  if (partition) {
-    const stray = ctx.fs
-      .readdir(dir)
-      .filter((n) => splitExtension(n).extension === 'log' && !/^[0-9]{20}\.log$/.test(n));
-    if (stray.length) notes.push(`names ending in .log that are not {base:020}.log: ${stray.join(', ')}`);
-  }
-  if (afterDamage > 0) {
-    notes.push(
-      `${count(afterDamage, 'damaged region')} with valid frames after ${afterDamage === 1 ? 'it' : 'them'}: the frames after the damage are counted here, the original's reader stops at it; 'logspec repair' keeps them (--force cuts them into the quarantine)`,
-    );
-  }
-  return { segs: per, partition, offsets, times, messages, undecodable: undecodableFrames, problems, notes };
 }
 
-export const segment: FormatAdapter = {
+function analyze(path: string, ctx: Ctx, strict: boolean) {
+  const offsets = new BigRange();
+  const times = new BigRange();
+  const perFile = new Map<string, BigRange>();
+  const survey = walk(
+    path,
+    ctx,
+    (m, file) => {
+      offsets.add(m.offset);
+      times.add(timestampMillis(m.timestamp));
+      const r = perFile.get(file) ?? new BigRange();
+      perFile.set(file, r);
+      r.add(m.offset);
+      return undefined;
+    },
+    undefined,
+    { strict },
+  );
+  const segs = survey.segments.map((s) => ({ ...s, offsets: perFile.get(s.name) ?? new BigRange() }));
+  return {
+    segs,
+    partition: survey.partition,
+    offsets,
+    times,
+    messages: survey.messages,
+    undecodable: survey.undecodable,
+    problems: problemListOf(survey),
+    notes: survey.notes,
+  };
+}
+
+export const segment: FormatCli = {
   name: 'segment',
 
   inspect(path, ctx): Summary {
@@ -257,42 +130,10 @@ export const segment: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
-    const { segs } = segmentsOf(ctx.fs, path);
-    const total = segs.reduce((n, s) => n + (ctx.fs.stat(s.log)?.size ?? 0), 0);
-    ctx.progress.begin(`scanning ${label(path)}`, total);
-    let done = 0;
-    let stopped = false;
-    try {
-      for (const seg of segs) {
-        if (!ctx.fs.exists(seg.log)) continue;
-        ctx.progress.setBase(done);
-        const r = walkSegment(
-          ctx.fs,
-          seg,
-          ctx,
-          (f) => {
-            if (!f.message) {
-              damage(undecodable(f, seg.name));
-              return undefined;
-            }
-            if (visit(messageItem(f.message, seg.name, f.at)) !== false) return undefined;
-            stopped = true;
-            return false;
-          },
-          (d) => {
-            // Reading stops at the damage, as the original's reader does (its extent and the
-            // valid frame after it are named; 'logspec verify' reads on).
-            damage(damageProblem(d, seg.name));
-            return false;
-          },
-        );
-        done += r.size;
-        if (stopped) break;
-      }
-    } finally {
-      ctx.progress.end();
-    }
+  dump(path, ctx, visit, damage) {
+    // Each segment is read as the original's reader reads it: up to its first damage (its
+    // extent and the valid frame after it are named; 'logspec verify' reads on).
+    walk(path, ctx, (m, file, at) => visit(messageItem(m, file, at)), damage, { read: true });
   },
 
   verify(path, ctx): VerifyResult {
@@ -314,65 +155,23 @@ export const segment: FormatAdapter = {
 
   repairPlan(path, ctx): RepairPlan {
     const { segs, partition, dir } = segmentsOf(ctx.fs, path);
-    const hasTimeIndex = (d: string, base: bigint) =>
-      ctx.fs.exists(joinPath(d, segmentFileName(base, TIME_INDEX_SUFFIX)));
     if (partition) {
-      const timeIndex = segs.some((s) => hasTimeIndex(dir, s.base));
       const name = basename(dir);
       return {
         base: dirname(dir),
         entries: [name],
-        run(fs, base, opts) {
-          // Every segment is checked and repaired, sealed ones too (a bad index entry anywhere).
-          // Without --force a tail is cut only when no valid frame follows it (SEG-S-010).
-          const p = Partition.open(fs, joinPath(base, name), {
-            timeIndex,
-            create: false,
-            recoverSealed: true,
-            tail: opts.force ? 'truncate' : 'torn-only',
-          });
-          try {
-            return p.recoveries.flatMap((r) => recoveryLines(r.recovery, segmentFileName(r.baseOffset)));
-          } finally {
-            p.close();
-          }
-        },
+        run: (fs, base, opts) => repairSegmentLog(fs, joinPath(base, name), opts),
       };
     }
     const seg = segs[0] as SegRef;
-    const names = ['log', 'index', TIME_INDEX_SUFFIX].map((s) => segmentFileName(seg.base, s));
     return {
       base: seg.dir,
-      entries: [basename(seg.log), ...names.slice(1)],
-      run(fs, base, opts) {
-        const s = Segment.open(fs, base, seg.base, {
-          timeIndex: hasTimeIndex(seg.dir, seg.base),
-          create: false,
-          tail: opts.force ? 'truncate' : 'torn-only',
-        });
-        try {
-          return recoveryLines(s.recovery, seg.name);
-        } finally {
-          s.close();
-        }
-      },
+      entries: [basename(seg.log), segmentFileName(seg.base, 'index'), segmentFileName(seg.base, TIME_INDEX_SUFFIX)],
+      run: (fs, base, opts) => repairSegmentLog(fs, joinPath(base, basename(seg.log)), opts),
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new SegmentFollower(path, ctx);
   },
 };
-
-function recoveryLines(r: Segment['recovery'], what: string): string[] {
-  if (!r) return [`${what}: no recovery ran`];
-  const out = [`${what}: tail ${r.tail}${r.truncatedBytes ? `, ${r.truncatedBytes} bytes cut` : ''}`];
-  for (const p of r.indexProblems) out.push(`${p.code} in .${p.file} at byte ${p.offset}: ${p.message}`);
-  if (r.indexRebuilt) out.push('the .index was rebuilt from the log (a bad entry makes the whole index untrusted)');
-  if (r.indexEntriesDropped)
-    out.push(`${r.indexEntriesDropped} index entries dropped (torn, out of order or not at their frame)`);
-  if (r.indexEntriesAdded) out.push(`${r.indexEntriesAdded} index entries rebuilt`);
-  if (r.undecodableFrames)
-    out.push(`${r.undecodableFrames} frames with a valid CRC whose payload does not decode were kept`);
-  return out;
-}

@@ -9,21 +9,18 @@ import {
   jsonLineEnd,
   type SegmentFrame,
 } from '@logspec/session-store';
-import { listFilesRecursive, SessionStore, type SessionStoreOptions } from '@logspec/session-store/store';
+import {
+  listFilesRecursive,
+  repairSessionStore,
+  SessionStore,
+  type SessionStoreOptions,
+  sessionValidFrameCuts,
+  surveySessionStore,
+} from '@logspec/session-store/store';
 import { bareMessage, CliCode, CliError } from '../errors.js';
 import { bytes, kv, short } from '../text.js';
-import { healthJson, healthLine } from './common.js';
-import type {
-  Ctx,
-  DamageSink,
-  DumpItem,
-  Follower,
-  FormatAdapter,
-  Problem,
-  RepairPlan,
-  Summary,
-  VerifyResult,
-} from './types.js';
+import { healthJson, healthLine, problemListOf } from './common.js';
+import type { Ctx, DamageSink, DumpItem, Follower, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**
  * pi's session store v2 (a root with `segments/`, `index/`, `checkpoints/`, `manifest.json`)
@@ -61,63 +58,6 @@ function withReadOnly<T>(root: string, f: (o: Opened | { error: LogspecError }) 
   } finally {
     store.close();
   }
-}
-
-function errorProblem(e: LogspecError): Problem {
-  const file =
-    typeof e.details.segment === 'string'
-      ? e.details.segment
-      : typeof e.details.path === 'string'
-        ? e.details.path
-        : null;
-  return { code: e.code, file, offset: e.offset ?? null, message: bareMessage(e) };
-}
-
-function problemsOf(o: Opened | { error: LogspecError }, root: string): { problems: Problem[]; notes: string[] } {
-  if ('error' in o) return { problems: [errorProblem(o.error)], notes: [] };
-  const problems: Problem[] = [];
-  for (const w of o.warnings) {
-    const d = w.details;
-    const why = typeof d.error === 'string' ? `: ${d.error}` : '';
-    problems.push({ code: w.code, file: w.file ?? null, offset: w.offset ?? null, message: `${w.message}${why}` });
-  }
-  const notes = o.quarantined.map((q) => `opening would set aside ${q.bytes} bytes of ${q.file} from byte ${q.offset}`);
-  try {
-    // Every problem validate_integrity would find, not only the first.
-    for (const p of o.store.integrityReport()) {
-      problems.push({
-        code: p.code,
-        file: p.file ?? null,
-        offset: p.offset ?? null,
-        message: `validate_integrity: ${bareMessage(p.error)}`,
-      });
-    }
-  } catch (e) {
-    if (!isLogspecError(e)) throw e;
-    const p = errorProblem(e);
-    p.message = `validate_integrity: ${p.message}`;
-    problems.push(p);
-  }
-  const sub: [string, () => unknown][] = [
-    ['manifest', () => o.store.readManifest()],
-    ['migrations/ledger.jsonl', () => o.store.readMigrationEvents()],
-    ...o.store
-      .listCheckpoints()
-      .map((seq) => [`checkpoint ${seq}`, () => o.store.readCheckpoint(seq)] as [string, () => unknown]),
-  ];
-  for (const [what, run] of sub) {
-    try {
-      run();
-    } catch (e) {
-      if (!isLogspecError(e)) throw e;
-      const p = errorProblem(e);
-      p.message = `${what}: ${p.message}`;
-      problems.push(p);
-    }
-  }
-  const prefix = `${root.replace(/\/+$/, '')}/`;
-  for (const p of problems) if (p.file?.startsWith(prefix)) p.file = p.file.slice(prefix.length);
-  return { problems, notes };
 }
 
 function frameText(f: SegmentFrame): string {
@@ -211,130 +151,138 @@ class SessionFollower implements Follower {
   }
 }
 
-/**
- * Recovery steps that remove frames that read as valid: cutting a segment at a frame that
- * parses but sits in the wrong place (the frames after it go too), and setting aside whole
- * later segments. Cutting an unindexed tail (an append the index never committed), a torn or
- * garbage last line, or rebuilding the index removes no record the store's reader returns.
- */
-const CUTS_VALID = new Set(['SESS_W_COORDINATE_MISMATCH', 'SESS_W_SEQ_NOT_INCREASING', 'SESS_W_SEGMENT_QUARANTINED']);
-
 /** Without --force: refuses (changing nothing) when opening would remove frames that read as valid. */
 function refuseValidCuts(fs: Fs, root: string): void {
-  const probe = SessionStore.openReadOnly(fs, root, storeOptions(root));
-  try {
-    const cuts = probe.warnings.filter((w) => CUTS_VALID.has(w.code));
-    if (cuts.length === 0) return;
-    const where = cuts
-      .slice(0, 3)
-      .map((w) => `${w.code}${w.file ? ` in ${w.file}` : ''}${w.offset === undefined ? '' : ` at byte ${w.offset}`}`)
-      .join(', ');
-    throw new CliError(
-      CliCode.CORRUPT_BEFORE_TAIL,
-      `the store's recovery would remove frames that read as valid (${where}${cuts.length > 3 ? ', …' : ''}); nothing was changed`,
-      "'logspec repair --force' lets the recovery cut them; every cut byte is kept in quarantine/ and the .quarantine directory",
-      root,
-    );
-  } finally {
-    probe.close();
-  }
+  const cuts = sessionValidFrameCuts(fs, root);
+  if (cuts.length === 0) return;
+  const where = cuts
+    .slice(0, 3)
+    .map((w) => `${w.code}${w.file ? ` in ${w.file}` : ''}${w.offset === undefined ? '' : ` at byte ${w.offset}`}`)
+    .join(', ');
+  throw new CliError(
+    CliCode.CORRUPT_BEFORE_TAIL,
+    `the store's recovery would remove frames that read as valid (${where}${cuts.length > 3 ? ', …' : ''}); nothing was changed`,
+    "'logspec repair --force' lets the recovery cut them; every cut byte is kept in quarantine/ and the .quarantine directory",
+    root,
+  );
 }
 
-export const session: FormatAdapter = {
+/** What `inspect` prints of an opened store (read while it is open). */
+function storeStats(o: Pick<Opened, 'store' | 'files'>) {
+  const s = o.store;
+  const frames = s.readAllEntries();
+  const types = new Map<string, number>();
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const f of frames) {
+    types.set(f.entryType, (types.get(f.entryType) ?? 0) + 1);
+    if (first === null || f.timestamp < first) first = f.timestamp;
+    if (last === null || f.timestamp > last) last = f.timestamp;
+  }
+  let manifest: string;
+  try {
+    manifest = s.readManifest() ? 'present' : 'none';
+  } catch (e) {
+    manifest = `unreadable (${(e as LogspecError).code})`;
+  }
+  return {
+    entries: String(s.entryCount()),
+    head: s.head(),
+    frames: frames.map((f) => ({ entrySeq: f.entrySeq })),
+    first,
+    last,
+    typeCounts: Object.fromEntries([...types].sort()),
+    checkpoints: s.listCheckpoints(),
+    size: o.files.reduce((n, f) => n + f.size, 0),
+    segs: o.files.filter((f) => f.path.startsWith('segments/') && f.path.endsWith('.seg')).length,
+    manifest,
+    chainHash: s.chainHash(),
+    totalBytes: String(s.totalBytes()),
+  };
+}
+
+/** The package's survey of the store; `withStore` runs while the read-only store is open. */
+function analyze(path: string, ctx: Ctx, withStore?: (o: Pick<Opened, 'store' | 'files'>) => void) {
+  const survey = surveySessionStore(ctx.fs, path, {
+    opened:
+      withStore &&
+      ((store, files) => withStore({ store, files: files.map((x) => ({ path: x.path, size: Number(x.size) })) })),
+  });
+  return { survey, problems: problemListOf(survey), notes: survey.notes };
+}
+
+export const session: FormatCli = {
   name: 'session',
 
   inspect(path, ctx): Summary {
-    return withReadOnly(
-      path,
-      (o) => {
-        const { problems, notes } = problemsOf(o, path);
-        if ('error' in o) {
-          return {
-            ok: false,
-            json: { format: 'session', path, opened: false, notes, health: healthJson(problems) },
-            lines: kv([
-              ['format', 'session (pi session store v2)'],
-              ['root', path],
-              ['opens', 'no: the store refuses to open'],
-              ['health', healthLine(problems)],
-            ]),
-          };
-        }
-        const s = o.store;
-        const frames = s.readAllEntries();
-        const types = new Map<string, number>();
-        let first: string | null = null;
-        let last: string | null = null;
-        for (const f of frames) {
-          types.set(f.entryType, (types.get(f.entryType) ?? 0) + 1);
-          if (first === null || f.timestamp < first) first = f.timestamp;
-          if (last === null || f.timestamp > last) last = f.timestamp;
-        }
-        const head = s.head();
-        const checkpoints = s.listCheckpoints();
-        const size = o.files.reduce((n, f) => n + f.size, 0);
-        const segs = o.files.filter((f) => f.path.startsWith('segments/') && f.path.endsWith('.seg')).length;
-        let manifest: string;
-        try {
-          manifest = s.readManifest() ? 'present' : 'none';
-        } catch (e) {
-          manifest = `unreadable (${(e as LogspecError).code})`;
-        }
-        const typeCounts = Object.fromEntries([...types].sort());
-        return {
-          ok: problems.length === 0,
-          json: {
-            format: 'session',
-            path,
-            opened: true,
-            entries: String(s.entryCount()),
-            head: head
-              ? { segment_seq: String(head.segmentSeq), entry_seq: String(head.entrySeq), entry_id: head.entryId }
-              : null,
-            entry_seq: frames.length
-              ? { min: String(frames[0]?.entrySeq), max: String(frames.at(-1)?.entrySeq) }
-              : null,
-            timestamps: first === null ? null : { min: first, max: last },
-            entry_types: typeCounts,
-            segments: segs,
-            checkpoints: checkpoints.map(String),
-            manifest,
-            chain_hash: s.chainHash(),
-            total_bytes: String(s.totalBytes()),
-            size,
-            notes,
-            health: healthJson(problems),
-          },
-          lines: kv([
-            ['format', 'session (pi session store v2)'],
-            ['root', path],
-            [
-              'entries',
-              `${s.entryCount()}${frames.length ? ` (entry_seq ${frames[0]?.entrySeq} … ${frames.at(-1)?.entrySeq})` : ''}`,
-            ],
-            ['head', head ? `${head.entryId} (entry ${head.entrySeq}, segment ${head.segmentSeq})` : '—'],
-            ['time', first === null ? '—' : `${first} … ${last}`],
-            [
-              'types',
-              Object.entries(typeCounts)
-                .map(([k, n]) => `${k} ${n}`)
-                .join(', ') || '—',
-            ],
-            ['segments', String(segs)],
-            ['checkpoints', checkpoints.length ? checkpoints.join(', ') : '—'],
-            ['manifest', manifest],
-            ['chain hash', s.chainHash()],
-            ['size', bytes(size)],
-            ...notes.map((n) => ['note', n] as const),
-            ['health', healthLine(problems)],
-          ]),
-        };
+    let st: ReturnType<typeof storeStats> | undefined;
+    const { problems, notes } = analyze(path, ctx, (o) => {
+      st = storeStats(o);
+    });
+    const health = healthJson(problems.items, problems.unlisted);
+    const healthText = healthLine(problems.items, problems.unlisted);
+    if (!st) {
+      return {
+        ok: false,
+        json: { format: 'session', path, opened: false, notes, health },
+        lines: kv([
+          ['format', 'session (pi session store v2)'],
+          ['root', path],
+          ['opens', 'no: the store refuses to open'],
+          ['health', healthText],
+        ]),
+      };
+    }
+    const { head, frames, first, last, typeCounts, checkpoints, size, segs, manifest } = st;
+    return {
+      ok: problems.total === 0,
+      json: {
+        format: 'session',
+        path,
+        opened: true,
+        entries: st.entries,
+        head: head
+          ? { segment_seq: String(head.segmentSeq), entry_seq: String(head.entrySeq), entry_id: head.entryId }
+          : null,
+        entry_seq: frames.length ? { min: String(frames[0]?.entrySeq), max: String(frames.at(-1)?.entrySeq) } : null,
+        timestamps: first === null ? null : { min: first, max: last },
+        entry_types: typeCounts,
+        segments: segs,
+        checkpoints: checkpoints.map(String),
+        manifest,
+        chain_hash: st.chainHash,
+        total_bytes: st.totalBytes,
+        size,
+        notes,
+        health,
       },
-      ctx,
-    );
+      lines: kv([
+        ['format', 'session (pi session store v2)'],
+        ['root', path],
+        [
+          'entries',
+          `${st.entries}${frames.length ? ` (entry_seq ${frames[0]?.entrySeq} … ${frames.at(-1)?.entrySeq})` : ''}`,
+        ],
+        ['head', head ? `${head.entryId} (entry ${head.entrySeq}, segment ${head.segmentSeq})` : '—'],
+        ['time', first === null ? '—' : `${first} … ${last}`],
+        [
+          'types',
+          Object.entries(typeCounts)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ') || '—',
+        ],
+        ['segments', String(segs)],
+        ['checkpoints', checkpoints.length ? checkpoints.join(', ') : '—'],
+        ['manifest', manifest],
+        ['chain hash', st.chainHash],
+        ['size', bytes(size)],
+        ...notes.map((n) => ['note', n] as const),
+        ['health', healthText],
+      ]),
+    };
   },
 
-  scan(path, ctx, visit, damage) {
+  dump(path, ctx, visit, damage) {
     withReadOnly(
       path,
       (o) => {
@@ -355,7 +303,7 @@ export const session: FormatAdapter = {
   },
 
   verify(path, ctx): VerifyResult {
-    const r = withReadOnly(path, (o) => problemsOf(o, path), ctx);
+    const r = analyze(path, ctx);
     return {
       checks: [
         'opening as the original does (index rows, CRC-32C of every line, frame coordinates, payload hashes, chain hash)',
@@ -363,7 +311,8 @@ export const session: FormatAdapter = {
         'validate_integrity: parent graph (missing parents, cycles), duplicate ids',
         'checkpoints, manifest and migration ledger parse',
       ],
-      problems: r.problems,
+      problems: r.problems.items,
+      unlisted: r.problems.unlisted,
       notes: r.notes,
     };
   },
@@ -376,20 +325,12 @@ export const session: FormatAdapter = {
       run(fs, base, opts) {
         const root = joinPath(base, name);
         if (!opts.force) refuseValidCuts(fs, root);
-        const store = SessionStore.open(fs, root, { rootLabel: path });
-        try {
-          const out = store.warnings.map((w) => w.message);
-          for (const q of store.quarantined)
-            out.push(`set aside ${q.bytes} bytes of ${q.file} from byte ${q.offset} in ${q.to}`);
-          return out;
-        } finally {
-          store.close();
-        }
+        return repairSessionStore(fs, root, { rootLabel: path });
       },
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new SessionFollower(path, ctx);
   },
 };

@@ -80,15 +80,25 @@ export interface Follower {
   poll(emit: (item: DumpItem) => void, damage: DamageSink): void;
 }
 
-export interface FormatAdapter {
+/**
+ * What the CLI does with one format: each command is a small function over the format
+ * package's public API (its survey, readers, recovery and canonical JSON) — the CLI never
+ * reads a format by itself. One module per format in `formats/<format>.ts`.
+ */
+export interface FormatCli {
   name: FormatName;
+  /** `logspec inspect`: counts, ranges, sizes and health. */
   inspect(path: string, ctx: Ctx): Summary;
   /**
-   * Streams every readable record (in log order) to `visit`; returning false stops. Records it
-   * leaves out and damage where reading stops go to `damage`.
+   * `logspec dump` (and `tail` without `-f`): streams every readable record (in log order) to
+   * `visit`; returning false stops. Records it leaves out and damage where reading stops go to
+   * `damage`.
    */
-  scan(path: string, ctx: Ctx, visit: (item: DumpItem) => boolean | undefined, damage: DamageSink): void;
+  dump(path: string, ctx: Ctx, visit: (item: DumpItem) => boolean | undefined, damage: DamageSink): void;
+  /** `logspec verify`: every check the format allows (the package's survey, strict). */
   verify(path: string, ctx: Ctx): VerifyResult;
+  /** `logspec repair`: the files the package's recovery may touch, and how to run it. */
   repairPlan(path: string, ctx: Ctx): RepairPlan;
-  follow(path: string, ctx: Ctx): Follower;
+  /** `logspec tail -f`: a follower of the growing log. */
+  tail(path: string, ctx: Ctx): Follower;
 }

@@ -1,29 +1,33 @@
-import { basename, crc32, dirname, type Fs, isLogspecError, joinPath } from '@logspec/core';
+import { basename, dirname, type Fs, joinPath } from '@logspec/core';
 import {
   decodeRecord,
-  encodeRecord,
-  HEADER_SIZE,
   recordTypeName,
-  type SkippedRecord,
   TraceRecovery,
   toCanonicalEntry,
   traceIdHex,
   type WalRecord,
 } from '@logspec/wal';
 import {
-  type FileAwareSink,
   listWalFiles,
-  openWal,
   parseWalFileName,
-  scanWal,
-  type WalScanReport,
-  walFileName,
+  repairWal,
+  surveyWal,
+  type WalSurvey,
+  type WalSurveyOptions,
 } from '@logspec/wal/store';
 import { BigRange, bytes, count, isoFromNs, kv, short } from '../text.js';
-import { healthJson, healthLine, ProblemList } from './common.js';
-import type { Ctx, DamageSink, DumpItem, Follower, FormatAdapter, RepairPlan, Summary, VerifyResult } from './types.js';
-
-import { endProblem, skipProblem } from './wal-problems.js';
+import { cliProblem, healthJson, healthLine, problemListOf } from './common.js';
+import type {
+  Ctx,
+  DamageSink,
+  DumpItem,
+  Follower,
+  FormatCli,
+  Problem,
+  RepairPlan,
+  Summary,
+  VerifyResult,
+} from './types.js';
 
 /** xerv's workflow WAL (a directory of `wal_{seq:016x}.log`, or one file) through `@logspec/wal`. */
 
@@ -45,45 +49,39 @@ interface Visit {
 }
 
 /**
- * Streams a WAL's records (decoded, with file and offset) and skips, with progress. Returns
- * the package's scan report (how each file ends).
+ * The package's survey of a WAL with progress: each valid record decoded for `onRecord`,
+ * skipped records and damaged ends as problems for `onProblem` (and in the survey's report).
  */
 function walk(
   path: string,
   ctx: Ctx,
   onRecord: (v: Visit) => unknown,
-  onSkip?: (s: SkippedRecord) => void,
-  from?: { fileSequence: bigint; offset: number },
-): WalScanReport {
+  onProblem?: (p: Problem) => void,
+  opts: WalSurveyOptions = {},
+): WalSurvey {
   ctx.progress.begin(`scanning ${basename(path)}`, totalSize(ctx.fs, path));
-  let file = '';
   let done = 0;
   let fileSize = 0;
-  const sink: FileAwareSink = {
-    beginFile(f, _p, size) {
-      done += fileSize;
-      fileSize = size;
-      file = f;
-      ctx.progress.setBase(done);
-    },
-    record(b, s, totalLen, offset) {
-      ctx.progress.update(offset);
-      const record = decodeRecord(b.subarray(s, s + totalLen), { baseOffset: offset });
-      return onRecord({ file, offset, totalLen, record });
-    },
-    skip(b, s, totalLen, offset, reason) {
-      if (!onSkip) return;
-      const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-      const sk: SkippedRecord = { file, offset, totalLen, reason };
-      if (reason === 'crc_mismatch') {
-        sk.storedCrc = v.getUint32(s + 4, true);
-        sk.computedCrc = crc32(b, s + HEADER_SIZE, s + totalLen);
-      }
-      onSkip(sk);
-    },
-  };
   try {
-    return scanWal(path, sink, { fs: ctx.fs, from });
+    return surveyWal(
+      ctx.fs,
+      path,
+      {
+        file(_f, _p, size) {
+          done += fileSize;
+          fileSize = size;
+          ctx.progress.setBase(done);
+        },
+        unit(u) {
+          if (u.skip !== null) return undefined;
+          ctx.progress.update(u.offset);
+          const record = decodeRecord(u.bytes.subarray(u.start, u.start + u.length), { baseOffset: u.offset });
+          return onRecord({ file: u.file, offset: u.offset, totalLen: u.length, record }) === false ? false : undefined;
+        },
+        problem: onProblem && ((p) => onProblem(cliProblem(p))),
+      },
+      opts,
+    );
   } finally {
     ctx.progress.end();
   }
@@ -93,81 +91,27 @@ function analyze(path: string, ctx: Ctx, strict: boolean) {
   const recovery = new TraceRecovery();
   const ts = new BigRange();
   const types = new Map<string, number>();
-  const problems = new ProblemList();
-  const notes: string[] = [];
-  let records = 0;
-  let skipped = 0;
-  let strictNotes = 0;
-  const report = walk(
+  const survey = walk(
     path,
     ctx,
     (v) => {
-      records++;
       recovery.apply(v.record);
       ts.add(v.record.timestampNs);
       const t = recordTypeName(v.record.recordType);
       types.set(t, (types.get(t) ?? 0) + 1);
       return undefined;
     },
-    (s) => {
-      skipped++;
-      problems.add(skipProblem(s));
-    },
+    undefined,
+    { strict },
   );
-  if (strict) {
-    // A second pass over good records only: strict decoding (CRC first, no trailing payload bytes).
-    walkStrict(path, ctx, (file, offset, e) => {
-      if (strictNotes++ < 20) notes.push(`${file} record at byte ${offset}: ${e} (the original accepts it)`);
-    });
-    if (strictNotes > 20) notes.push(`… ${strictNotes - 20} more non-canonical records`);
-  }
-  report.files.forEach((f, i) => {
-    const p = endProblem(f.file, f.end, i === report.files.length - 1);
-    if (p) problems.add(p);
-  });
+  const problems = problemListOf(survey);
+  const notes = [...survey.notes];
   if (recovery.orphanRecords > 0) {
     notes.push(
       `${count(recovery.orphanRecords, 'record')} of traces without a TraceStart before them (xerv ignores them)`,
     );
   }
-  return { report, recovery, ts, types, records, skipped, problems, notes };
-}
-
-function walkStrict(path: string, ctx: Ctx, note: (file: string, offset: number, what: string) => void): void {
-  let file = '';
-  scanWal(
-    path,
-    {
-      beginFile(f) {
-        file = f;
-      },
-      record(b, s, totalLen, offset) {
-        const bytes = b.subarray(s, s + totalLen);
-        try {
-          const rec = decodeRecord(bytes, { mode: 'strict', baseOffset: offset });
-          // What logspec's encoder writes for the decoded value: differs when the payload has
-          // bytes after its fields, or strings that were not UTF-8 (read lossily).
-          if (!sameBytes(encodeRecord(rec), bytes)) {
-            note(
-              file,
-              offset,
-              'not the bytes an encoder writes for it (bytes after the payload fields, or strings that are not UTF-8)',
-            );
-          }
-        } catch (e) {
-          if (!isLogspecError(e)) throw e;
-          note(file, offset, `${e.code}`);
-        }
-      },
-    },
-    { fs: ctx.fs },
-  );
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return { report: survey, recovery, ts, types, records: survey.records, skipped: survey.skipped, problems, notes };
 }
 
 function recordText(index: number, v: Visit): string {
@@ -220,64 +164,17 @@ class WalFollower implements Follower {
         this.from = { fileSequence: this.seqOf(v.file), offset: v.offset + v.totalLen };
         return undefined;
       },
-      (s) => {
-        damage(skipProblem(s));
-        this.from = { fileSequence: this.seqOf(s.file), offset: s.offset + s.totalLen };
+      (p) => {
+        // Skipped records only (how a file ends is left to the next poll): read on after them.
+        damage(p);
+        this.from = { fileSequence: this.seqOf(p.file ?? ''), offset: p.end ?? 0 };
       },
-      this.from,
+      { from: this.from, ends: false },
     );
   }
 }
 
-/**
- * Repairs one WAL file that is not (or need not be) the newest of a directory: the package's
- * writer repairs the newest file of a directory, so the file is moved (renamed, not copied)
- * into a private directory under its canonical name, the writer opened and closed there, and
- * the file moved back.
- */
-function repairOneFile(fs: Fs, base: string, name: string, force: boolean): string[] {
-  const stage = joinPath(base, `.logspec-repair-${process.pid}-${Date.now()}`);
-  fs.mkdir(stage);
-  const staged = joinPath(stage, walFileName(parseWalFileName(name) ?? 0n));
-  fs.rename(joinPath(base, name), staged);
-  try {
-    return openAndClose(fs, stage, force);
-  } finally {
-    fs.rename(staged, joinPath(base, name));
-    // Only what the writer made is left: its lock, or an empty file it started (with --force).
-    const left = fs.readdir(stage);
-    if (left.every((f) => (fs.stat(joinPath(stage, f))?.size ?? 0) === 0)) {
-      for (const f of left) fs.unlink(joinPath(stage, f));
-      fs.rmdir(stage);
-    }
-    fs.fsyncDir(base);
-  }
-}
-
-function openAndClose(fs: Fs, dir: string, force: boolean): string[] {
-  const w = openWal({
-    fs,
-    dir,
-    durability: { mode: 'manual' },
-    // Never start a new file just because the newest is large: repair appends nothing.
-    reuseLimit: Number.MAX_SAFE_INTEGER,
-    onCorruptTail: force ? 'rotate' : 'refuse',
-  });
-  const r = w.openReport;
-  w.closeSync();
-  const out: string[] = [];
-  if (r.repairedTail) {
-    out.push(
-      `${r.repairedTail.file}: torn tail cut at byte ${r.repairedTail.offset} (${r.repairedTail.bytes} bytes, ${r.repairedTail.cause})`,
-    );
-  }
-  if (r.corruptTail) {
-    out.push(`${r.corruptTail.file} is damaged before its end and left as it is; appends go to ${r.file}`);
-  }
-  return out;
-}
-
-export const wal: FormatAdapter = {
+export const wal: FormatCli = {
   name: 'wal',
 
   inspect(path, ctx): Summary {
@@ -324,24 +221,9 @@ export const wal: FormatAdapter = {
     };
   },
 
-  scan(path, ctx, visit, damage) {
+  dump(path, ctx, visit, damage) {
     let index = 0;
-    let stopped = false;
-    const report = walk(
-      path,
-      ctx,
-      (v) => {
-        const r = visit(recordItem(index++, v));
-        if (r === false) stopped = true;
-        return r;
-      },
-      (s) => damage(skipProblem(s)),
-    );
-    if (stopped) return;
-    report.files.forEach((f, i) => {
-      const p = endProblem(f.file, f.end, i === report.files.length - 1);
-      if (p) damage(p);
-    });
+    walk(path, ctx, (v) => visit(recordItem(index++, v)), damage);
   },
 
   verify(path, ctx): VerifyResult {
@@ -359,19 +241,16 @@ export const wal: FormatAdapter = {
     };
   },
 
-  repairPlan(path, ctx): RepairPlan {
-    const isDir = ctx.fs.stat(path)?.isDirectory ?? false;
+  repairPlan(path): RepairPlan {
     const name = basename(path);
     return {
       base: dirname(path),
       entries: [name],
-      run(fs, base, opts) {
-        return isDir ? openAndClose(fs, joinPath(base, name), opts.force) : repairOneFile(fs, base, name, opts.force);
-      },
+      run: (fs, base, opts) => repairWal(fs, joinPath(base, name), opts),
     };
   },
 
-  follow(path, ctx) {
+  tail(path, ctx) {
     return new WalFollower(path, ctx);
   },
 };

@@ -1,4 +1,4 @@
-import { type FileHandle, type Fs, readFully } from '@logspec/core';
+import { equalBytes, type FileHandle, type Fs, readFully } from '@logspec/core';
 import { RingCode, ringError } from '../errors.js';
 import { decodeHeader, nextSlotOf, type RingHeader } from '../header.js';
 import { HEADER_BYTES, ringFileLength } from '../layout.js';
@@ -41,12 +41,6 @@ function sleepMs(ms: number): void {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** One read of the ring's bytes that the header (as read now) covers, bounded by the file's size. */
 function readOnce(h: FileHandle, size: number, opts: ReplayOptions, into?: Uint8Array): RingImage {
   const head = new Uint8Array(Math.min(size, HEADER_BYTES));
@@ -84,7 +78,7 @@ export function readRingImage(fs: Fs, path: string, opts: RingReadOptions = {}):
     // Pairs of back-to-back reads; a pause between pairs lets a writer finish what it is doing.
     for (let pair = 0; ; pair++) {
       const second = readOnce(h, size, opts);
-      if (sameBytes(first.image, second.image)) return second;
+      if (equalBytes(first.image, second.image)) return second;
       if (pair + 1 >= CONSISTENT_READ_PAIRS) break;
       sleepMs(1 + pair);
       first = readOnce(h, size, opts, first.image.length === second.image.length ? first.image : undefined);

@@ -1,4 +1,4 @@
-import { type FileHandle, type Fs, isErrno, LogspecError, readFully, writeFully } from '@logspec/core';
+import { equalBytes, type FileHandle, type Fs, isErrno, LogspecError, readFully, writeFully } from '@logspec/core';
 import { scanFileFrames, segmentLayout } from '@logspec/frame';
 import { FRAME_HEADER_SIZE } from '../codec/frame.js';
 import {
@@ -182,7 +182,7 @@ export class SegmentIndexes {
     const onDiskBytes = idxFile.size();
     const tailNow = new Uint8Array(Math.max(0, onDiskBytes - keep * INDEX_ENTRY_SIZE));
     readFully(idxFile, tailNow, 0, tailNow.length, keep * INDEX_ENTRY_SIZE);
-    if (!bytesEqual(tailNow, want)) {
+    if (!equalBytes(tailNow, want)) {
       idxFile.truncate(keep * INDEX_ENTRY_SIZE);
       writeFully(idxFile, want, keep * INDEX_ENTRY_SIZE);
       idxFile.fsync();
@@ -193,7 +193,7 @@ export class SegmentIndexes {
       const wantT = this.time.toBytes(keep);
       const tNow = new Uint8Array(Math.max(0, tf.size() - keep * TIME_INDEX_ENTRY_SIZE));
       readFully(tf, tNow, 0, tNow.length, keep * TIME_INDEX_ENTRY_SIZE);
-      if (!bytesEqual(tNow, wantT)) {
+      if (!equalBytes(tNow, wantT)) {
         tf.truncate(keep * TIME_INDEX_ENTRY_SIZE);
         writeFully(tf, wantT, keep * TIME_INDEX_ENTRY_SIZE);
         tf.fsync();
@@ -303,10 +303,4 @@ export class SegmentIndexes {
       }
     }
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
