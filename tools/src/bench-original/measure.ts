@@ -18,6 +18,13 @@ export interface MeasureSteps<S> {
   body(s: S): BodyOut | Promise<BodyOut>;
   /** Untimed, after the clock stops; `rep` 0 is the warm-up. */
   teardown(s: S, out: unknown, rep: number): void | Promise<void>;
+  /** Started just before and stopped just after each timed body (not the warm-up). */
+  profiler?: Profiler;
+}
+
+export interface Profiler {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -37,9 +44,11 @@ export async function measure<S>(reps: number, steps: MeasureSteps<S>): Promise<
   const bytes: number[] = [];
   for (let rep = 1; rep <= reps; rep++) {
     const s = await steps.setup(rep);
+    await steps.profiler?.start();
     const t0 = performance.now();
     const r = await steps.body(s);
     const dt = (performance.now() - t0) / 1000;
+    await steps.profiler?.stop();
     await steps.teardown(s, r.out, rep);
     gc?.();
     // byte counts may differ a little (timestamps print 0/3/6/9 fraction digits), counts may not

@@ -27,9 +27,11 @@ export type Outcome<T> = { ok: T } | { error: string };
 
 export interface RunOptions {
   /** `--n` for both sides. */
-  n?: number;
+  n?: number | undefined;
   /** Where the temp directories go (`--dir`). */
   dir: string;
+  /** The driver writes the CPU profiles of its timed repetitions here. */
+  profile?: string;
 }
 
 /** The last stdout line as JSON, or why there is none. */
@@ -66,6 +68,7 @@ export function runDriver(workload: Workload, path: PathName, opts: RunOptions):
     '--dir',
     opts.dir,
     ...(opts.n === undefined ? [] : ['--n', String(opts.n)]),
+    ...(opts.profile === undefined ? [] : ['--profile', opts.profile]),
   ];
   const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: MAX_BUFFER });
   if (r.error) return { error: r.error.message };

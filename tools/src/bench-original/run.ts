@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeFs } from '@logspec/core/node';
 import { realClock } from './clock.js';
-import { type Measured, measure } from './measure.js';
+import { type Measured, measure, type Profiler } from './measure.js';
 import type { Sizes } from './sizes.js';
 import type { Clock, Ctx, DriverResult, PathName, WorkloadSpec } from './spec.js';
 
@@ -33,7 +33,12 @@ function round(v: number, digits: number): number {
   return Number(v.toPrecision(digits));
 }
 
-export async function runPath(spec: WorkloadSpec, path: PathName, ctx: Ctx): Promise<DriverResult> {
+export async function runPath(
+  spec: WorkloadSpec,
+  path: PathName,
+  ctx: Ctx,
+  profiler?: Profiler,
+): Promise<DriverResult> {
   const p = spec[path];
   if (!p) throw new Error(`${spec.workload} has no ${path} path`);
   let m: Measured;
@@ -41,6 +46,7 @@ export async function runPath(spec: WorkloadSpec, path: PathName, ctx: Ctx): Pro
     m = await measure(ctx.sizes.reps, {
       setup: () => spec.open(ctx, ctx.fresh(spec.workload), path),
       body: (s) => p.body(s),
+      ...(profiler ? { profiler } : {}),
       teardown(s, _out, rep) {
         spec.close(s);
         if (rep === 0) spec.verify(s, ctx);
@@ -53,6 +59,7 @@ export async function runPath(spec: WorkloadSpec, path: PathName, ctx: Ctx): Pro
       m = await measure(ctx.sizes.reps, {
         setup: () => s,
         body: (st) => p.body(st),
+        ...(profiler ? { profiler } : {}),
         teardown(_st, out, rep) {
           if (rep === 0) spec.verify(s, path, out);
           spec.drop?.(out);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseArgs } from '../../src/bench-original/args.js';
+import { type CpuProfile, selfTimes } from '../../src/bench-original/cpu-profile.js';
 import { SPECS } from '../../src/bench-original/drivers/index.js';
 import { measure, median } from '../../src/bench-original/measure.js';
 import type { OriginalResult, Outcome } from '../../src/bench-original/processes.js';
@@ -168,5 +169,36 @@ describe('the command line', () => {
     expect(parseArgs(['ring-append', '--rounds'])).toBe('--rounds needs a value');
     expect(parseArgs(['ring'])).toBe('unknown workload or option ring');
     expect(parseArgs(['--help'])).toBe('');
+  });
+});
+
+describe('CPU profiles of the timed repetitions', () => {
+  const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)', '') },
+      { id: 2, callFrame: frame('append', 'file:///repo/packages/ring-log/src/store/ring-log.ts') },
+      { id: 3, callFrame: frame('writeBuffer', '') },
+      { id: 4, callFrame: frame('helper', 'file:///repo/packages/ring-log/src/store/ring-log.ts') },
+      { id: 5, callFrame: frame('writeSync', 'node:fs', 897) },
+    ],
+    samples: [2, 3, 3, 4, 5, 3],
+    timeDeltas: [100, 300, 300, 100, 100, 100],
+  };
+
+  test('self time per function and per file, over every profile, largest first', () => {
+    const byFn = selfTimes([profile, profile], '/repo');
+    expect(byFn.map((t) => [t.name, t.where, t.ms])).toEqual([
+      ['writeBuffer', '(native)', 1.4],
+      ['append', 'packages/ring-log/src/store/ring-log.ts', 0.2],
+      ['helper', 'packages/ring-log/src/store/ring-log.ts', 0.2],
+      ['writeSync', 'node:fs:898', 0.2],
+    ]);
+    expect(byFn[0]?.share).toBeCloseTo(0.7);
+    expect(selfTimes([profile], '/repo', true).map((t) => [t.where, t.ms])).toEqual([
+      ['(native)', 0.7],
+      ['packages/ring-log/src/store/ring-log.ts', 0.2],
+      ['node:fs', 0.1],
+    ]);
   });
 });
