@@ -13,8 +13,15 @@ export interface CpuProfileNode {
 
 export interface CpuProfile {
   nodes: CpuProfileNode[];
+  /** Microseconds on the monotonic clock `process.hrtime` reads. */
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
+  /**
+   * The timed body's window on the same clock: samples outside it (the profiler starting, and
+   * stopping, which serialises the profile inside V8's `dispatch`) are not counted.
+   */
+  window?: { from: number; to: number };
 }
 
 /** A profiler for `measure` that keeps one profile per timed repetition. */
@@ -22,7 +29,9 @@ export function inspectorProfiler(intervalUs = 100): Profiler & { profiles: CpuP
   const session = new Session();
   session.connect();
   const profiles: CpuProfile[] = [];
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
   let ready = false;
+  let from = 0;
   return {
     profiles,
     async start() {
@@ -32,10 +41,12 @@ export function inspectorProfiler(intervalUs = 100): Profiler & { profiles: CpuP
         ready = true;
       }
       await session.post('Profiler.start');
+      from = nowUs();
     },
     async stop() {
+      const to = nowUs();
       const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
-      profiles.push(profile);
+      profiles.push({ ...profile, window: { from, to } });
     },
   };
 }
@@ -61,8 +72,11 @@ export function selfTimes(profiles: readonly CpuProfile[], root: string, byFile 
   let total = 0;
   for (const p of profiles) {
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    let t = p.startTime;
     p.samples.forEach((id, i) => {
       const dt = p.timeDeltas[i] ?? 0;
+      t += dt;
+      if (p.window && (t < p.window.from || t > p.window.to)) return;
       total += dt;
       const f = nodes.get(id)?.callFrame;
       const where = f ? whereOf(f.url, f.lineNumber, root) : '(unknown)';

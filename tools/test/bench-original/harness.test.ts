@@ -182,6 +182,7 @@ describe('CPU profiles of the timed repetitions', () => {
       { id: 4, callFrame: frame('helper', 'file:///repo/packages/ring-log/src/store/ring-log.ts') },
       { id: 5, callFrame: frame('writeSync', 'node:fs', 897) },
     ],
+    startTime: 1000,
     samples: [2, 3, 3, 4, 5, 3],
     timeDeltas: [100, 300, 300, 100, 100, 100],
   };
@@ -199,6 +200,15 @@ describe('CPU profiles of the timed repetitions', () => {
       ['(native)', 0.7],
       ['packages/ring-log/src/store/ring-log.ts', 0.2],
       ['node:fs', 0.1],
+    ]);
+  });
+
+  test('only samples inside the timed window count', () => {
+    // sample times: 1100, 1400, 1700, 1800, 1900, 2000
+    const timed = { ...profile, window: { from: 1400, to: 1800 } };
+    expect(selfTimes([timed], '/repo').map((t) => [t.name, t.ms])).toEqual([
+      ['writeBuffer', 0.6],
+      ['helper', 0.1],
     ]);
   });
 });
