@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [filter…]`: runs every benchmark file, each in its own `node --import tsx`
  * process (a fresh JIT and heap per file), one after another. Files: `packages/<pkg>/bench/`,
- * `conformance/bench/` and `tools/bench/` (`*.bench.ts`). A filter keeps files whose path
+ * `conformance/bench/`, `tools/bench/` and `inspector/bench/` (`*.bench.ts`). A filter keeps files whose path
  * contains any of the given substrings.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ export function findBenchFiles(repo: string): string[] {
   if (existsSync(pkgs)) {
     for (const p of readdirSync(pkgs).sort()) dirs.push(join(pkgs, p, 'bench'));
   }
-  dirs.push(join(repo, 'conformance', 'bench'), join(repo, 'tools', 'bench'));
+  dirs.push(join(repo, 'conformance', 'bench'), join(repo, 'tools', 'bench'), join(repo, 'inspector', 'bench'));
   const files: string[] = [];
   for (const d of dirs) {
     if (!existsSync(d)) continue;

@@ -179,9 +179,16 @@ describe('bench harness', () => {
     ).rejects.toThrow(/units/);
   });
 
-  it('finds bench files of packages, conformance and tools', () => {
+  it('finds bench files of packages, conformance, tools and the inspector', () => {
     const repo = join(tmp, 'repo');
-    for (const d of ['packages/a/bench', 'packages/b/bench', 'packages/c/src', 'conformance/bench', 'tools/bench']) {
+    for (const d of [
+      'packages/a/bench',
+      'packages/b/bench',
+      'packages/c/src',
+      'conformance/bench',
+      'tools/bench',
+      'inspector/bench',
+    ]) {
       mkdirSync(join(repo, d), { recursive: true });
     }
     for (const f of [
@@ -191,6 +198,7 @@ describe('bench harness', () => {
       'packages/c/src/z.bench.ts',
       'conformance/bench/c.bench.ts',
       'tools/bench/t.bench.ts',
+      'inspector/bench/l.bench.ts',
     ]) {
       writeFileSync(join(repo, f), '');
     }
@@ -199,6 +207,7 @@ describe('bench harness', () => {
       'packages/b/bench/x.bench.ts',
       'conformance/bench/c.bench.ts',
       'tools/bench/t.bench.ts',
+      'inspector/bench/l.bench.ts',
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Compile } from 'typebox/compile';
 import { afterAll, describe, expect, test } from 'vitest';
 import { renderSchemas, syncSchemas } from '../src/schemas/main.js';
-import { chapterErrorTable, mergeRegistry } from '../src/schemas/registry.js';
+import { chapterErrorTable, mergeRegistry, REGISTRY_CHAPTERS } from '../src/schemas/registry.js';
 import { buildRegistry, parseCodeTable, parseKindTable } from '../src/schemas/registry-json.js';
 import { parseRequirements } from '../src/schemas/requirements.js';
 
@@ -154,8 +154,7 @@ describe('the registry as data (spec/schemas/registry.json)', () => {
     ]);
     const dir = join(tmp, 'conflict');
     mkdirSync(dir, { recursive: true });
-    for (const c of ['ring.md', 'wal.md', 'segment.md', 'session.md', 'hotlog.md'])
-      writeFileSync(join(dir, c), '# empty\n');
+    for (const { chapter: c } of REGISTRY_CHAPTERS) writeFileSync(join(dir, c), '# empty\n');
     writeFileSync(join(dir, 'ring.md'), `${chapter}\n| \`other\` | — | \`X_A\` |\n`);
     expect(() => buildRegistry(dir)).toThrow(/X_A is listed under original kinds io and other/);
   });

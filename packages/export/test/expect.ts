@@ -221,12 +221,29 @@ function ring(path: string): Expectation {
   };
 }
 
+const CANONICAL_SEGMENT = /^\d{20}\.log$/;
+
+/**
+ * A partition holding a `.log` not named `{base:020}.log` (say `5.log`) is one the original lists
+ * by name and reads as if that file were a segment; the export reads the canonically named
+ * segments, in base order, and reports the stray name as a problem.
+ */
+function partitionMessages(path: string) {
+  const logs = fs.readdir(path).filter((n) => n.endsWith('.log'));
+  const stray = logs.some((n) => !CANONICAL_SEGMENT.test(n));
+  if (!stray) return { msgs: readPartitionOriginal(fs, path).messages, problems: null };
+  const canonical = logs.filter((n) => CANONICAL_SEGMENT.test(n)).sort();
+  return { msgs: canonical.flatMap((n) => readSegmentFileOriginal(fs, `${path}/${n}`).messages), problems: 1 };
+}
+
 function segment(path: string): Expectation {
   const isDir = fs.stat(path)?.isDirectory ?? false;
-  const msgs = isDir ? readPartitionOriginal(fs, path).messages : readSegmentFileOriginal(fs, path).messages;
+  const { msgs, problems } = isDir
+    ? partitionMessages(path)
+    : { msgs: readSegmentFileOriginal(fs, path).messages, problems: null };
   return {
     rows: msgs.length,
-    problems: null,
+    problems,
     queries: [
       {
         sql: 'SELECT count(*)::INTEGER AS n, max("offset") AS max_offset, min(timestamp_ms)::VARCHAR AS min_ms, max(timestamp_ms)::VARCHAR AS max_ms FROM src',

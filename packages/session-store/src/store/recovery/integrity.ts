@@ -52,8 +52,17 @@ export type ProblemSink = (
   where: { file?: string; offset?: number; entrySeq?: U64; entryId?: string },
 ) => void;
 
+/** Where the first problem was met, for errors whose own fields do not name the file. */
+const placeOfThrown = new WeakMap<object, { file?: string; offset?: number }>();
+
+/** The file and offset `validateIntegrity` met an error at (undefined for other errors). */
+export function integrityErrorPlace(e: unknown): { file?: string; offset?: number } | undefined {
+  return typeof e === 'object' && e !== null ? placeOfThrown.get(e) : undefined;
+}
+
 /** A sink that throws the error it is given: the original's stop-at-first behaviour. */
-export const throwFirst: ProblemSink = (e) => {
+export const throwFirst: ProblemSink = (e, where) => {
+  if (typeof e === 'object' && e !== null) placeOfThrown.set(e, where);
   throw e;
 };
 

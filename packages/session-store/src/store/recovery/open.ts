@@ -6,7 +6,7 @@ import type { StoreContext, WarningPlace } from '../context.js';
 import { readIndexFile } from '../disk.js';
 import type { Layout } from '../layout.js';
 import { type BootState, bootstrapOriginal, emptyBootState, segmentsExistWithData } from './bootstrap.js';
-import { validateIntegrityOriginal } from './integrity.js';
+import { integrityErrorPlace, validateIntegrityOriginal } from './integrity.js';
 import { listSegmentFiles, rebuildIndexOriginal } from './rebuild.js';
 import { readIndexFast, scanStore } from './scan.js';
 
@@ -114,5 +114,8 @@ function errorPlace(e: SessionError, layout: Layout): WarningPlace {
   const d = e.details;
   const file =
     typeof d.segment === 'string' ? d.segment : typeof d.path === 'string' ? layout.display(d.path) : undefined;
+  // An integrity error names its segment through where it was met (its offset is in that file).
+  const met = integrityErrorPlace(e);
+  if (file === undefined && met?.file !== undefined) return { file: met.file, offset: met.offset ?? e.offset };
   return { file, offset: e.offset };
 }
