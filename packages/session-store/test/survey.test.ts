@@ -23,15 +23,18 @@ function stores(): string[] {
 }
 
 describe('surveySessionStore over every golden store', () => {
-  it.each(stores().map((p) => [p.slice(ROOT.length + 1), p]))('%s: every problem is placed in a file it fits', (_n, p) => {
-    const s = surveySessionStore(fs, p);
-    for (const q of s.problems) {
-      if (q.offset === null) continue;
-      // An offset means nothing without its file; it lies inside that file.
-      expect(q.file, `${q.code} at ${q.offset}`).not.toBeNull();
-      expect(q.offset).toBeLessThanOrEqual(statSync(join(p, q.file as string)).size);
-    }
-  });
+  it.each(stores().map((p) => [p.slice(ROOT.length + 1), p]))(
+    '%s: every problem is placed in a file it fits',
+    (_n, p) => {
+      const s = surveySessionStore(fs, p);
+      for (const q of s.problems) {
+        if (q.offset === null) continue;
+        // An offset means nothing without its file; it lies inside that file.
+        expect(q.file, `${q.code} at ${q.offset}`).not.toBeNull();
+        expect(q.offset).toBeLessThanOrEqual(statSync(join(p, q.file as string)).size);
+      }
+    },
+  );
 });
 
 describe('the integrity check placed where it met the damage', () => {
