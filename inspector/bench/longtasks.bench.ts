@@ -20,6 +20,7 @@ const ROUNDS = Number(process.env.LOGSPEC_BENCH_ROUNDS ?? 3);
 const BUDGET_MS = 100;
 
 const longest = (r: LargeScan) => Math.max(0, ...r.duringScan.map((t) => t.duration));
+const longestCpu = (r: LargeScan) => Math.max(0, ...r.scanTasks.map((t) => t.cpuMs));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
       rounds.push({ load: loadavg()[0] ?? 0, small: s, large: l });
       console.log(
         `round ${i + 1}: 1 MiB longest task ${Math.round(longest(s))} ms; 256 MiB longest ${Math.round(longest(l))} ms, ` +
-          `${l.duringScan.length} long tasks in a ${Math.round(l.scanMs)} ms scan (load ${loadavg()[0]?.toFixed(1)})`,
+          `${l.duringScan.length} long tasks in a ${Math.round(l.scanMs)} ms scan, longest CPU ${Math.round(longestCpu(l))} ms ` +
+          `(load ${loadavg()[0]?.toFixed(1)})`,
       );
     }
   } finally {
@@ -64,8 +66,16 @@ async function main(): Promise<void> {
     cpus: cpus().length,
     rounds: rounds.map((r) => ({
       load: r.load,
-      small: { scan_ms: Math.round(r.small.scanMs), long_tasks: longTaskStats(r.small.duringScan) },
-      large: { scan_ms: Math.round(r.large.scanMs), long_tasks: longTaskStats(r.large.duringScan) },
+      small: {
+        scan_ms: Math.round(r.small.scanMs),
+        long_tasks: longTaskStats(r.small.duringScan),
+        longest_cpu_ms: Math.round(longestCpu(r.small)),
+      },
+      large: {
+        scan_ms: Math.round(r.large.scanMs),
+        long_tasks: longTaskStats(r.large.duringScan),
+        longest_cpu_ms: Math.round(longestCpu(r.large)),
+      },
     })),
     longest_ms_median: { small: Math.round(base), large: Math.round(big) },
     budget_ms: BUDGET_MS,

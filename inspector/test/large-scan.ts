@@ -7,6 +7,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Chromium } from '@logspec/browser-tests/chromium';
 import { encodeRecordInto, type WalRecordType } from '@logspec/wal';
 import { type StaticServer, scanned } from './harness.js';
+import { type MainThreadTask, traceMainThread } from './main-thread-trace.js';
 
 export const LARGE_SIZE = 256 * 1024 * 1024;
 const TORN = 5;
@@ -77,6 +78,8 @@ export interface LargeScan {
   /** Main-thread long tasks (> 50 ms) from the pick to the worker's result, and after it. */
   duringScan: LongTask[];
   afterScan: LongTask[];
+  /** Every main-thread task from the pick to the worker's result, with its CPU time (Chromium's trace). */
+  scanTasks: MainThreadTask[];
 }
 
 /** Opens the page, picks `file`, waits for the scan, scrolls the table across all its rows. */
@@ -95,20 +98,24 @@ export async function scanAndScroll(chromium: Chromium, server: StaticServer, fi
     });
     await page.goto(`${server.origin}/index.html`);
     await page.waitForFunction(() => document.body.dataset.state === 'empty');
-    const t0 = await page.evaluate(() => performance.now());
-    // Picked through the file input, as "Open files" does: the browser reads the file itself.
-    await page.setInputFiles('#pick-files', file);
-    // The page answers while the worker scans: the progress bar moves.
-    await page.waitForFunction(
-      () => Number(document.getElementById('progress')?.getAttribute('aria-valuenow')) > 0,
-      undefined,
-      { timeout: 60_000 },
-    );
-    const midScan = await page.evaluate(() => ({
-      state: document.body.dataset.state,
-      progress: Number(document.getElementById('progress')?.getAttribute('aria-valuenow')),
-    }));
-    if ((await scanned(page, 0, 240_000)) !== 'scanned') throw new Error('the page did not finish the scan');
+    let t0 = 0;
+    let midScan = { state: undefined as string | undefined, progress: 0 };
+    const scanTasks = await traceMainThread(page, 'logspec-pick', 'logspec-scanned', async () => {
+      t0 = await page.evaluate(() => performance.mark('logspec-pick').startTime);
+      // Picked through the file input, as "Open files" does: the browser reads the file itself.
+      await page.setInputFiles('#pick-files', file);
+      // The page answers while the worker scans: the progress bar moves.
+      await page.waitForFunction(
+        () => Number(document.getElementById('progress')?.getAttribute('aria-valuenow')) > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
+      midScan = await page.evaluate(() => ({
+        state: document.body.dataset.state,
+        progress: Number(document.getElementById('progress')?.getAttribute('aria-valuenow')),
+      }));
+      if ((await scanned(page, 0, 240_000)) !== 'scanned') throw new Error('the page did not finish the scan');
+    });
     const t1 = await page.evaluate(() => performance.now());
     const rows = Number(await page.getAttribute('#records-grid', 'data-rows'));
     const mapStates = await page.$$eval('#map li', (els) => els.map((e) => (e as HTMLElement).dataset.state ?? ''));
@@ -147,6 +154,7 @@ export async function scanAndScroll(chromium: Chromium, server: StaticServer, fi
       scrollMs: t2 - t1,
       duringScan: tasks.filter((t) => t.start >= t0 && t.start < done).map((t) => ({ ...t, start: t.start - t0 })),
       afterScan: tasks.filter((t) => t.start >= done).map((t) => ({ ...t, start: t.start - t0 })),
+      scanTasks,
     };
   } finally {
     await page.close();
