@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RingSlot } from '../src/index.js';
 
 /** The in-repo copy of the original's reference files. */
 export const ORIGINAL_DIR = fileURLToPath(
@@ -35,13 +34,4 @@ export async function withTempDir<T>(f: (dir: string) => T | Promise<T>): Promis
 }
 
 /** The original's test helper `rec(slot_idx, epoch)`. */
-export function rec(i: number, epoch: number): RingSlot {
-  return {
-    timestampNs: 1_000_000n + BigInt(i),
-    slotIdx: i,
-    tenantId: 0,
-    opcode: 0x4000_0000 + i,
-    args: [i, i * 2, i * 3, i * 4],
-    epoch,
-  };
-}
+export { originalTestSlot as rec } from '../src/index.js';
