@@ -2,19 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ReferenceCorpusEntry } from '@logspec/core/testing';
 
 /** The in-repo copy of the original's reference files. */
 export const ORIGINAL_DIR = fileURLToPath(
   new URL('../../../conformance/golden/ring/original-vyre-runtime-0.6.1/', import.meta.url),
 );
 
-export interface CorpusEntry {
-  path: string;
-  expect: string;
-  kind: 'positive' | 'negative' | 'recovery';
-  description: string;
-  recipe: { ops: Array<{ op: string; [k: string]: unknown }> };
-}
+export type CorpusEntry = ReferenceCorpusEntry;
 
 export function loadCorpus(dir = ORIGINAL_DIR): CorpusEntry[] {
   return (JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')) as { entries: CorpusEntry[] }).entries;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogspecError } from '@logspec/core';
+import type { ReferenceCorpusEntry } from '@logspec/core/testing';
 import { copyTree } from '../../../conformance/src/cases/files.js';
 
 /** The in-repo copy of the original's reference stores. */
@@ -11,13 +12,7 @@ export const GOLDEN = fileURLToPath(
 );
 export const FIXED_TIME = '2026-04-15T12:34:56.789Z';
 
-export interface CorpusEntry {
-  path: string;
-  expect: string;
-  kind: 'positive' | 'negative' | 'recovery';
-  description: string;
-  recipe: { ops: { op: string; [k: string]: unknown }[] };
-}
+export type CorpusEntry = ReferenceCorpusEntry;
 
 export function corpus(): CorpusEntry[] {
   return JSON.parse(readFileSync(join(GOLDEN, 'corpus.json'), 'utf8')).entries as CorpusEntry[];

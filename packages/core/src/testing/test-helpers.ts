@@ -9,3 +9,17 @@ export function thrownBy(f: () => unknown): unknown {
   }
   return undefined;
 }
+
+/**
+ * One entry of a reference corpus index (`conformance/golden/<format>/original-…/corpus.json`,
+ * REFERENCE-README.md): the file the original wrote, its expected answer, and the recipe of
+ * operations that wrote it.
+ */
+export interface ReferenceCorpusEntry<Op = { op: string; [k: string]: unknown }> {
+  path: string;
+  expect: string;
+  kind: 'positive' | 'negative' | 'recovery';
+  expect_exit: number;
+  description: string;
+  recipe: { ops: Op[] };
+}
