@@ -1,4 +1,5 @@
 /** Small helpers the tests of several packages share (one copy instead of one per test file). */
+import { isLogspecError } from '../errors.js';
 
 /** What `f` throws, or `undefined` when it returns. */
 export function thrownBy(f: () => unknown): unknown {
@@ -8,6 +9,17 @@ export function thrownBy(f: () => unknown): unknown {
     return e;
   }
   return undefined;
+}
+
+/** The code of the `LogspecError` that `f` throws, or `'ok'` when it returns; any other throw is rethrown. */
+export function errorCodeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (isLogspecError(e)) return e.code;
+    throw e;
+  }
+  return 'ok';
 }
 
 /**
