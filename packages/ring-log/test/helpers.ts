@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isLogspecError, type LogspecError } from '@logspec/core';
 import type { ReferenceCorpusEntry } from '@logspec/core/testing';
+import { expect } from 'vitest';
 
 /** The in-repo copy of the original's reference files. */
 export const ORIGINAL_DIR = fileURLToPath(
@@ -30,3 +32,15 @@ export async function withTempDir<T>(f: (dir: string) => T | Promise<T>): Promis
 
 /** The original's test helper `rec(slot_idx, epoch)`. */
 export { originalTestSlot as rec } from '../src/index.js';
+
+/** The error `f` throws, asserting it is a LogspecError with `code`. */
+export function errorOf(f: () => unknown, code: string): LogspecError {
+  try {
+    f();
+  } catch (e) {
+    expect(isLogspecError(e), String(e)).toBe(true);
+    expect((e as LogspecError).code).toBe(code);
+    return e as LogspecError;
+  }
+  throw new Error(`expected ${code}, nothing was thrown`);
+}
