@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogspecError } from '@logspec/core';
 import type { ReferenceCorpusEntry } from '@logspec/core/testing';
@@ -53,3 +53,18 @@ export function codeOf(f: () => unknown): string {
 
 export const enc = new TextEncoder();
 export const dec = new TextDecoder();
+
+/** Every file below `d` (relative, sorted); none when `d` is missing. */
+export function filesUnder(d: string): string[] {
+  if (!existsSync(d)) return [];
+  const out: string[] = [];
+  const walk = (p: string) => {
+    for (const n of readdirSync(p)) {
+      const q = join(p, n);
+      if (statSync(q).isDirectory()) walk(q);
+      else out.push(relative(d, q));
+    }
+  };
+  walk(d);
+  return out.sort();
+}
