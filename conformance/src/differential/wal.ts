@@ -1,22 +1,9 @@
 /** WAL recipes (spec/wal.md): every record type, optional strings at their edges, files of a directory in hex order. */
+import { MAX_RECORD_TYPE, RECORD_TYPE_NAMES } from '@logspec/wal';
 import fc from 'fast-check';
 import type { Op } from '../protocol/types.js';
 import type { DifferentialProfile, RecipeSize } from './profile.js';
 import { hexOfLength, text, u32, u64Text } from './values.js';
-
-const TYPES = [
-  'TraceStart',
-  'NodeStart',
-  'NodeDone',
-  'NodeError',
-  'TraceComplete',
-  'TraceFailed',
-  'TraceSuspended',
-  'TraceResumed',
-  'Checkpoint',
-  'LoopIteration',
-  'LoopExit',
-];
 
 function record(maxText: number) {
   const optionalText = fc.oneof(fc.constant(null), fc.constant(''), text(maxText));
@@ -25,7 +12,7 @@ function record(maxText: number) {
       metadata: optionalText,
       error_message: optionalText,
       iteration: u32,
-      type: fc.integer({ min: 0, max: 10 }),
+      type: fc.integer({ min: 0, max: MAX_RECORD_TYPE }),
       trace_id: fc.oneof(fc.constantFrom('0'.repeat(32), 'f'.repeat(32)), hexOfLength(16)),
       node_id: u32,
       timestamp_ns: u64Text,
@@ -33,7 +20,7 @@ function record(maxText: number) {
       output_size: u32,
       schema_hash: u64Text,
     })
-    .map(({ type, ...r }) => ({ ...r, record_type: TYPES[type] as string, record_type_code: type }));
+    .map(({ type, ...r }) => ({ ...r, record_type: RECORD_TYPE_NAMES[type] as string, record_type_code: type }));
 }
 
 /** A directory's file name for sequence `seq`, as xerv names it. */

@@ -4,6 +4,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ReferenceCorpusEntry } from '@logspec/core/testing';
 import { build } from 'esbuild';
 
 /** The package directory and the in-repo golden corpus. */
@@ -116,6 +117,11 @@ export function treeHash(root: string): Record<string, string> {
 
 export function readJson<T = Record<string, unknown>>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The entries of a reference corpus directory's `corpus.json`. */
+export function corpusOf(dir: string): ReferenceCorpusEntry[] {
+  return readJson<{ entries: ReferenceCorpusEntry[] }>(join(dir, 'corpus.json')).entries;
 }
 
 /** Spawns the bin without waiting (for `tail -f`). */

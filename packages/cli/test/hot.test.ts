@@ -5,6 +5,7 @@ import {
   buildBin,
   cleanup,
   copySample,
+  corpusOf,
   HOTFRAME,
   HOTLOG,
   lines,
@@ -21,12 +22,7 @@ beforeAll(async () => {
 });
 afterAll(cleanup);
 
-interface Entry {
-  path: string;
-  kind: string;
-  expect: string;
-}
-const frameCorpus = readJson<{ entries: Entry[] }>(join(HOTFRAME, 'corpus.json')).entries;
+const frameCorpus = corpusOf(HOTFRAME);
 const framePositives = frameCorpus.filter((e) => e.kind === 'positive').map((e) => e.path);
 
 describe('hotlog: the rkyv 0.8 reference log', () => {

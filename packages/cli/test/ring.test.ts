@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBin, cleanup, copySample, lines, RING, readJson, run, runJson, treeHash } from './helpers.js';
+import { buildBin, cleanup, copySample, corpusOf, lines, RING, readJson, run, runJson, treeHash } from './helpers.js';
 
 let bin: string;
 beforeAll(async () => {
@@ -9,12 +9,7 @@ beforeAll(async () => {
 });
 afterAll(cleanup);
 
-interface Entry {
-  path: string;
-  kind: string;
-  expect: string;
-}
-const corpus = readJson<{ entries: Entry[] }>(join(RING, 'corpus.json')).entries;
+const corpus = corpusOf(RING);
 const positives = corpus.filter((e) => e.kind === 'positive').map((e) => e.path);
 
 describe('ring: reading the reference files', () => {

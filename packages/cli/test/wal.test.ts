@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBin, cleanup, copySample, lines, readJson, run, runJson, treeHash, WAL } from './helpers.js';
+import { buildBin, cleanup, copySample, corpusOf, lines, readJson, run, runJson, treeHash, WAL } from './helpers.js';
 
 let bin: string;
 beforeAll(async () => {
@@ -9,12 +9,7 @@ beforeAll(async () => {
 });
 afterAll(cleanup);
 
-interface Entry {
-  path: string;
-  kind: string;
-  expect: string;
-}
-const corpus = readJson<{ entries: Entry[] }>(join(WAL, 'corpus.json')).entries;
+const corpus = corpusOf(WAL);
 /** Samples the original reads to records (with or without skips); the others abort it. */
 const readable = corpus.filter((e) => 'records' in readJson(join(WAL, e.expect)));
 

@@ -7,6 +7,9 @@
  * many interleaved batches in CPU time instead of the harness's wall-clock median: on the
  * shared 2-core machine that was the only figure stable from run to run. Run one size per
  * process for a fair old-vs-new comparison (a loop's JIT feedback carries across sizes).
+ * The loops here repeat `src/crc-js.ts` on purpose (deliberate duplicates, listed in
+ * docs/ARCHITECTURE.md): each candidate is timed as its own copy, so the shipped kernel can
+ * change without moving the figures it was chosen against.
  */
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';

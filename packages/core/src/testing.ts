@@ -14,4 +14,4 @@ export { type Fault, FaultFs, type FiredFault, type FsOp } from './testing/fault
 export { makeRng, mixSeed, type Rng } from './testing/rng.js';
 export { CRASH_MODES, type CrashMode, KEEP_PREFIX_STEP, MAX_GARBAGE } from './testing/sim-file.js';
 export { SimFs } from './testing/sim-fs.js';
-export { thrownBy } from './testing/test-helpers.js';
+export { errorCodeOf, type ReferenceCorpusEntry, thrownBy } from './testing/test-helpers.js';

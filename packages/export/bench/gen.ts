@@ -4,21 +4,13 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng, writeFromPool } from '@logspec/bench/data';
+import { concatBytes } from '@logspec/core';
 import { encodeRecord as encodeArchive, encodeHotFrame, HOT_HEADER, makeEvent } from '@logspec/frame';
 import { encodeRecord, WalRecords } from '@logspec/wal';
 import { walFileName } from '@logspec/wal/store';
 
 const BLOCK = 4 << 20;
-
-function concat(parts: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const TYPES = ['nodeStart', 'nodeDone', 'nodeError', 'traceStart'] as const;
 
@@ -46,7 +38,7 @@ function walBlock(): { bytes: Uint8Array; records: number } {
     parts.push(r);
     n += r.length;
   }
-  return { bytes: concat(parts, n), records: parts.length };
+  return { bytes: concatBytes(parts), records: parts.length };
 }
 
 /** Writes a WAL directory of about `total` bytes; returns its size and record count. */
@@ -67,14 +59,6 @@ export function writeWal(dir: string, total: number): { bytes: number; records: 
     records += n * blk.records;
   }
   return { bytes, records };
-}
-
-function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
 }
 
 /**
@@ -106,25 +90,6 @@ export function writeHotLog(root: string, total: number): { bytes: number; recor
       ),
     );
   });
-  const fd = openSync(join(root, 'log.bin'), 'w');
-  const buf = new Uint8Array(16 << 20);
-  buf.set(HOT_HEADER);
-  let fill = HOT_HEADER.length;
-  let size = fill;
-  let records = 0;
-  const pick = rng(3);
-  while (size < total) {
-    const f = pool[pick(pool.length)] as Uint8Array;
-    if (fill + f.length > buf.length) {
-      writeSync(fd, buf, 0, fill);
-      fill = 0;
-    }
-    buf.set(f, fill);
-    fill += f.length;
-    size += f.length;
-    records++;
-  }
-  writeSync(fd, buf, 0, fill);
-  closeSync(fd);
-  return { bytes: size, records };
+  const { size, chunks } = writeFromPool(join(root, 'log.bin'), HOT_HEADER, pool, total, rng(3));
+  return { bytes: size, records: chunks };
 }

@@ -6,10 +6,11 @@
  * (1–8 KiB), 5% large tool results (16–64 KiB); a second, smaller file holds only small
  * events (~300 B), where the JS CRC of short payloads bounds the scan.
  */
-import { closeSync, fsyncSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '@logspec/bench';
+import { rng, writeFromPool } from '@logspec/bench/data';
 import { crc32 } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 
@@ -22,14 +23,6 @@ const scale = Number(process.env.LOGSPEC_BENCH_SCALE ?? 1);
 const GiB = 1 << 30;
 const CHUNK = 1 << 20;
 const fs = new NodeFs();
-
-function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
-}
 
 /** A pool of framed events; the file repeats them in a pseudo-random order. */
 function framePool(count: number, size: () => number, seed: number): Uint8Array[] {
@@ -55,28 +48,8 @@ function framePool(count: number, size: () => number, seed: number): Uint8Array[
 }
 
 function buildFile(path: string, bytes: number, pool: Uint8Array[], seed: number): { size: number; frames: number } {
-  const r = rng(seed);
-  const fd = openSync(path, 'w');
-  const buf = new Uint8Array(16 << 20);
-  buf.set(HOT_HEADER);
-  let fill = HOT_HEADER.length;
-  let size = fill;
-  let frames = 0;
-  while (size < bytes) {
-    const f = pool[r(pool.length)] as Uint8Array;
-    if (fill + f.length > buf.length) {
-      writeSync(fd, buf, 0, fill);
-      fill = 0;
-    }
-    buf.set(f, fill);
-    fill += f.length;
-    size += f.length;
-    frames++;
-  }
-  writeSync(fd, buf, 0, fill);
-  fsyncSync(fd);
-  closeSync(fd);
-  return { size, frames };
+  const { size, chunks } = writeFromPool(path, HOT_HEADER, pool, bytes, rng(seed), { fsync: true });
+  return { size, frames: chunks };
 }
 
 const mixedPath = join(tmpdir(), `logspec-bench-hot-mixed-${process.pid}.bin`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hexDecode, hexEncode, isLogspecError } from '@logspec/core';
+import { errorCodeOf } from '@logspec/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -25,15 +26,7 @@ const log = JSON.parse(
 ) as { events: Record<string, unknown>[] };
 const ref = (i: number) => hexDecode(log.events[i]?.archive_hex as string);
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isLogspecError(e)) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const code = errorCodeOf;
 
 function errorOf(f: () => unknown): { code: string; offset: number | undefined } {
   try {

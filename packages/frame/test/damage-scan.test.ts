@@ -1,4 +1,4 @@
-import type { FileHandle } from '@logspec/core';
+import { concatBytes, type FileHandle } from '@logspec/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,16 +10,6 @@ import {
   scanFileFramesAcrossDamage,
   segmentLayout,
 } from '../src/index.js';
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function handle(bytes: Uint8Array): FileHandle {
   return {
@@ -66,7 +56,7 @@ describe('scanFileFramesAcrossDamage', () => {
       ];
       const bad = b.slice();
       bad[layout.headerSize + 3] = (bad[layout.headerSize + 3] as number) ^ 0x10;
-      const { frames, damage } = scan(layout, concat([a, bad, c]));
+      const { frames, damage } = scan(layout, concatBytes([a, bad, c]));
       expect(frames).toEqual([0, 2 * a.length]);
       expect(damage).toEqual([
         expect.objectContaining({ at: a.length, end: 2 * a.length, kind: 'crc_mismatch', resumeAt: 2 * a.length }),
@@ -86,7 +76,7 @@ describe('scanFileFramesAcrossDamage', () => {
 
     it(`${layout.name}: zeros, then a good frame, then a torn one: two regions`, () => {
       const a = encodeFrame(layout, payload(20, 7));
-      const bytes = concat([a, new Uint8Array(4096), a, a.subarray(0, 11)]);
+      const bytes = concatBytes([a, new Uint8Array(4096), a, a.subarray(0, 11)]);
       const { frames, damage } = scan(layout, bytes);
       expect(frames).toEqual([0, a.length + 4096]);
       expect(damage.map((d) => [d.kind, d.at, d.end, d.resumeAt])).toEqual([
@@ -98,7 +88,7 @@ describe('scanFileFramesAcrossDamage', () => {
     it(`${layout.name}: on undamaged input it visits exactly what scanFileFrames visits`, () => {
       fc.assert(
         fc.property(fc.array(fc.uint8Array({ minLength: 1, maxLength: 200 }), { maxLength: 10 }), (ps) => {
-          const bytes = concat(ps.map((p) => encodeFrame(layout, p)));
+          const bytes = concatBytes(ps.map((p) => encodeFrame(layout, p)));
           const plain: number[] = [];
           scanFileFrames(handle(bytes), layout, (_ps, _pe, at) => plain.push(at));
           const { frames, damage } = scan(layout, bytes);
@@ -111,7 +101,7 @@ describe('scanFileFramesAcrossDamage', () => {
 
   it('onDamage returning false stops the scan at the damage (a reader that stops as the original does)', () => {
     const a = encodeFrame(segmentLayout, payload(9, 1));
-    const bytes = concat([a, new Uint8Array(64), a]);
+    const bytes = concatBytes([a, new Uint8Array(64), a]);
     const frames: number[] = [];
     const damage: FrameDamage[] = [];
     const r = scanFileFramesAcrossDamage(
@@ -132,7 +122,7 @@ describe('scanFileFramesAcrossDamage', () => {
     const a = encodeFrame(hotLayout, payload(5, 1));
     const seen: number[] = [];
     const r = scanFileFramesAcrossDamage(
-      handle(concat([a, a, a])),
+      handle(concatBytes([a, a, a])),
       hotLayout,
       (_ps, _pe, at) => {
         seen.push(at);

@@ -1,4 +1,4 @@
-import { isLogspecError } from '@logspec/core';
+import { errorCodeOf } from '@logspec/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   decodeRecord,
@@ -13,15 +13,7 @@ import {
   toEvent,
 } from '../src/index.js';
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isLogspecError(e)) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const code = errorCodeOf;
 
 describe('event model', () => {
   it('kind and source names: strict refuses unknown, compatible maps like the original', () => {

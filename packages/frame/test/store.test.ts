@@ -3,20 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreCode, isLogspecError } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
-import { FaultFs, SimFs } from '@logspec/core/testing';
+import { errorCodeOf, FaultFs, SimFs } from '@logspec/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeHotFrame, HOT_HEADER, HotCode, type HotEventRecord, makeEvent } from '../src/index.js';
 import { HotFrameLog, HotLog, readHotFrames, replayHotLog } from '../src/store.js';
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isLogspecError(e)) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+const code = errorCodeOf;
 
 const ev = (sessionId: string, seq: number, payload: unknown = { n: seq }): HotEventRecord =>
   makeEvent({ sessionId, seq: BigInt(seq), tsMs: 1_700_000_000_000n + BigInt(seq), kind: 'ToolCall', payload });

@@ -41,6 +41,10 @@ export {
   viewOf,
 } from './slot.js';
 
+// ... the record the original's tests append, `rec(slot_idx, epoch)`
+
+export { originalTestSlot } from './example-slot.js';
+
 // A ring image replayed as the original's `replay_all`: scan, records, slot views
 
 export {

@@ -1,4 +1,4 @@
-import { hexDecode, hexEncode, isLogspecError, LogspecError } from '@logspec/core';
+import { hexDecode, hexEncode, LogspecError } from '@logspec/core';
 import { describe, expect, it } from 'vitest';
 import {
   collectRecords,
@@ -30,19 +30,7 @@ import {
   viewOf,
   visitRecords,
 } from '../src/index.js';
-import { rec } from './helpers.js';
-
-/** The error `f` throws, asserting it is a ring LogspecError with `code`. */
-function errorOf(f: () => unknown, code: string): LogspecError {
-  try {
-    f();
-  } catch (e) {
-    expect(isLogspecError(e), String(e)).toBe(true);
-    expect((e as LogspecError).code).toBe(code);
-    return e as LogspecError;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
+import { errorOf, rec } from './helpers.js';
 
 function header(cap: number | bigint, cursor: number | bigint = 0, flags = 0, version = 1): Uint8Array {
   const b = new Uint8Array(32);

@@ -2,20 +2,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RingSlot } from '../src/index.js';
+import { isLogspecError, type LogspecError } from '@logspec/core';
+import type { ReferenceCorpusEntry } from '@logspec/core/testing';
+import { expect } from 'vitest';
 
 /** The in-repo copy of the original's reference files. */
 export const ORIGINAL_DIR = fileURLToPath(
   new URL('../../../conformance/golden/ring/original-vyre-runtime-0.6.1/', import.meta.url),
 );
 
-export interface CorpusEntry {
-  path: string;
-  expect: string;
-  kind: 'positive' | 'negative' | 'recovery';
-  description: string;
-  recipe: { ops: Array<{ op: string; [k: string]: unknown }> };
-}
+export type CorpusEntry = ReferenceCorpusEntry;
 
 export function loadCorpus(dir = ORIGINAL_DIR): CorpusEntry[] {
   return (JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')) as { entries: CorpusEntry[] }).entries;
@@ -35,13 +31,16 @@ export async function withTempDir<T>(f: (dir: string) => T | Promise<T>): Promis
 }
 
 /** The original's test helper `rec(slot_idx, epoch)`. */
-export function rec(i: number, epoch: number): RingSlot {
-  return {
-    timestampNs: 1_000_000n + BigInt(i),
-    slotIdx: i,
-    tenantId: 0,
-    opcode: 0x4000_0000 + i,
-    args: [i, i * 2, i * 3, i * 4],
-    epoch,
-  };
+export { originalTestSlot as rec } from '../src/index.js';
+
+/** The error `f` throws, asserting it is a LogspecError with `code`. */
+export function errorOf(f: () => unknown, code: string): LogspecError {
+  try {
+    f();
+  } catch (e) {
+    expect(isLogspecError(e), String(e)).toBe(true);
+    expect((e as LogspecError).code).toBe(code);
+    return e as LogspecError;
+  }
+  throw new Error(`expected ${code}, nothing was thrown`);
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreCode, isLogspecError, type LogspecError } from '@logspec/core';
+import { CoreCode } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import { FaultFs, SimFs } from '@logspec/core/testing';
 import fc from 'fast-check';
@@ -17,18 +17,7 @@ import {
   ringFileLength,
 } from '../src/index.js';
 import { creatingPath, RingLog, readRingFile, readRingImage } from '../src/store.js';
-import { rec, withTempDir } from './helpers.js';
-
-function errorOf(f: () => unknown, code: string): LogspecError {
-  try {
-    f();
-  } catch (e) {
-    expect(isLogspecError(e), String(e)).toBe(true);
-    expect((e as LogspecError).code).toBe(code);
-    return e as LogspecError;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
+import { errorOf, rec, withTempDir } from './helpers.js';
 
 const P = '/data/log.vrrl';
 function simfs(): SimFs {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hexDecode } from '@logspec/core';
+import type { ReferenceCorpusEntry } from '@logspec/core/testing';
 import type { RecipeOp } from '../src/store.js';
 
 export const GOLDEN = join(
@@ -10,14 +11,7 @@ export const GOLDEN = join(
   '../../../conformance/golden/segment/original-rivven-core-0.0.10',
 );
 
-export interface CorpusEntry {
-  path: string;
-  expect: string;
-  kind: 'positive' | 'negative' | 'recovery';
-  expect_exit: number;
-  description: string;
-  recipe: { ops: RecipeOp[] };
-}
+export type CorpusEntry = ReferenceCorpusEntry<RecipeOp>;
 
 export function corpus(): CorpusEntry[] {
   return (JSON.parse(nfs.readFileSync(join(GOLDEN, 'corpus.json'), 'utf8')) as { entries: CorpusEntry[] }).entries;

@@ -1,29 +1,15 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { NodeFs } from '@logspec/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handler } from '../../../conformance/src/builtin/formats/session.js';
 import { RawJson } from '../src/index.js';
 import { dumpStore, SessionStore } from '../src/store.js';
-import { copyGolden, corpus, expected, FIXED_TIME, GOLDEN, tempDir } from './helpers.js';
+import { copyGolden, corpus, expected, FIXED_TIME, filesUnder, GOLDEN, tempDir } from './helpers.js';
 
 const fs = new NodeFs();
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-function filesUnder(d: string): string[] {
-  if (!existsSync(d)) return [];
-  const out: string[] = [];
-  const walk = (p: string) => {
-    for (const n of readdirSync(p)) {
-      const q = join(p, n);
-      if (statSync(q).isDirectory()) walk(q);
-      else out.push(relative(d, q));
-    }
-  };
-  walk(d);
-  return out.sort();
-}
 
 function sameTree(ours: string, ref: string): void {
   const names = filesUnder(ref);

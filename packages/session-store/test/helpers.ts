@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogspecError } from '@logspec/core';
+import type { ReferenceCorpusEntry } from '@logspec/core/testing';
 import { copyTree } from '../../../conformance/src/cases/files.js';
 
 /** The in-repo copy of the original's reference stores. */
@@ -11,13 +12,7 @@ export const GOLDEN = fileURLToPath(
 );
 export const FIXED_TIME = '2026-04-15T12:34:56.789Z';
 
-export interface CorpusEntry {
-  path: string;
-  expect: string;
-  kind: 'positive' | 'negative' | 'recovery';
-  description: string;
-  recipe: { ops: { op: string; [k: string]: unknown }[] };
-}
+export type CorpusEntry = ReferenceCorpusEntry;
 
 export function corpus(): CorpusEntry[] {
   return JSON.parse(readFileSync(join(GOLDEN, 'corpus.json'), 'utf8')).entries as CorpusEntry[];
@@ -58,3 +53,18 @@ export function codeOf(f: () => unknown): string {
 
 export const enc = new TextEncoder();
 export const dec = new TextDecoder();
+
+/** Every file below `d` (relative, sorted); none when `d` is missing. */
+export function filesUnder(d: string): string[] {
+  if (!existsSync(d)) return [];
+  const out: string[] = [];
+  const walk = (p: string) => {
+    for (const n of readdirSync(p)) {
+      const q = join(p, n);
+      if (statSync(q).isDirectory()) walk(q);
+      else out.push(relative(d, q));
+    }
+  };
+  walk(d);
+  return out.sort();
+}

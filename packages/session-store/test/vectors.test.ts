@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handler } from '../../../conformance/src/builtin/formats/session.js';
 import type { Request } from '../../../conformance/src/protocol/types.js';
-import { FIXED_TIME, tempDir } from './helpers.js';
+import { FIXED_TIME, filesUnder, tempDir } from './helpers.js';
 
 const VECTORS = fileURLToPath(new URL('../../../conformance/vectors/session/', import.meta.url));
 const OURS = fileURLToPath(new URL('../../../conformance/golden/session/logspec-0.1.0/', import.meta.url));
@@ -42,20 +42,6 @@ describe.each(files)('vectors %s', (name) => {
     else if (t.result === 'invalid') expect((out as { error: { code: string } }).error?.code).toBe(t.expectedError);
   });
 });
-
-function filesUnder(d: string): string[] {
-  if (!existsSync(d)) return [];
-  const out: string[] = [];
-  const walk = (p: string) => {
-    for (const n of readdirSync(p)) {
-      const q = join(p, n);
-      if (statSync(q).isDirectory()) walk(q);
-      else out.push(relative(d, q));
-    }
-  };
-  walk(d);
-  return out.sort();
-}
 
 describe('logspec golden files', () => {
   const corpus = JSON.parse(readFileSync(join(OURS, 'corpus.json'), 'utf8')) as {

@@ -8,7 +8,7 @@ import * as nfs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '@logspec/bench';
-import { crc32 } from '@logspec/core';
+import { concatBytes, crc32 } from '@logspec/core';
 import { NodeFs } from '@logspec/core/node';
 import { encodeRecord, WalRecords } from '../src/index.js';
 import { readRecordFields } from '../src/record-reader.js';
@@ -38,13 +38,7 @@ function block(): Uint8Array {
     parts.push(r);
     n += r.length;
   }
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 const blk = block();

@@ -1,6 +1,7 @@
 // Shared by the tests that use the reference corpus (in-repo copy, never ../shared).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ReferenceCorpusEntry } from '@logspec/core/testing';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('../../../conformance/golden/wal/original-xerv/', import.meta.url));
 
@@ -8,14 +9,7 @@ export interface CorpusOp {
   op: string;
   [k: string]: unknown;
 }
-export interface CorpusEntry {
-  path: string;
-  expect: string;
-  kind: 'positive' | 'negative' | 'recovery';
-  expect_exit: number;
-  description: string;
-  recipe: { ops: CorpusOp[] };
-}
+export type CorpusEntry = ReferenceCorpusEntry<CorpusOp>;
 
 export const corpus: { entries: CorpusEntry[] } = JSON.parse(readFileSync(`${GOLDEN_DIR}corpus.json`, 'utf8'));
 

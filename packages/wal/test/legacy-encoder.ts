@@ -1,8 +1,10 @@
 /**
- * The record encoder as it was before the single-pass rewrite (check into a field object,
- * trace id into a fresh 16-byte array, then write), kept as a test oracle (only the string
- * sizes now come from `TextEncoder`): the property tests require the new encoder to give the
- * same bytes, or the same error, for every input.
+ * A deliberate, independent test oracle: a second WAL record encoder, kept on purpose (listed
+ * in docs/ARCHITECTURE.md, Deliberate duplicates). It is the encoder as it was before the
+ * single-pass rewrite (check into a field object, trace id into a fresh 16-byte array, then
+ * write; only the string sizes now come from `TextEncoder`), and it must not share code with
+ * `src/record-writer.ts`: the property tests require the two to give the same bytes, or the
+ * same error, for every input.
  */
 import { crc32 } from '@logspec/core';
 import {

@@ -90,6 +90,13 @@ export interface ReaderSpec<S> extends Common<S> {
   drop?(out: unknown): void;
 }
 
+/** A reader's state when its fixture is all it needs: where it is, how many records it holds. */
+export interface FixtureRef {
+  dir: string;
+  n: number;
+  ctx: Ctx;
+}
+
 export type WorkloadSpec<S = unknown> = WriterSpec<S> | ReaderSpec<S>;
 
 /** One driver's result line (the shape of `original bench`'s, plus the path and API). */

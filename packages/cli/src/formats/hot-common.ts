@@ -5,14 +5,15 @@ import {
   type HotSurveyOptions,
   type HotSurveyUnit,
   openHotLogFile,
+  repairHotLog,
   resolveHotLogPath,
   surveyHotLog,
 } from '@logspec/frame/store';
 import { UsageError } from '../errors.js';
 import { cliProblem, label } from './common.js';
-import type { Ctx, DamageSink, DumpItem, Follower, Problem } from './types.js';
+import type { Ctx, DamageSink, DumpItem, Follower, Problem, RepairPlan } from './types.js';
 
-/** What the hotlog and hotframe modules share: the package's survey with progress, following, the repair root. */
+/** What the hotlog and hotframe modules share: the package's survey with progress, following, verify's frame checks, the repair. */
 
 export interface FrameVisit {
   ps: number;
@@ -113,8 +114,24 @@ export class HotFollower implements Follower {
   }
 }
 
+/** What verify checks of every hot log, events or not. */
+export const HOT_FRAME_CHECKS = [
+  'header (magic OHNEZIAK, version 1)',
+  'every frame: length and CRC-32',
+  'after a bad frame: whether valid frames follow (torn tail or corruption), and the frames after it',
+] as const;
+
+/** The package's repair of `<root>/hot/log.bin`, reading payloads as events (hotlog) or not (hotframe). */
+export function hotRepairPlan(path: string, ctx: Ctx, events: boolean): RepairPlan {
+  return {
+    base: hotRoot(ctx.fs, path),
+    entries: ['hot/log.bin'],
+    run: (fs, base, opts) => repairHotLog(fs, base, { force: opts.force, events }),
+  };
+}
+
 /** Root directory of `<root>/hot/log.bin` for the writers; refuses other layouts. */
-export function hotRoot(fs: Fs, path: string): string {
+function hotRoot(fs: Fs, path: string): string {
   const file = resolveHotLogPath(fs, path);
   if (!fs.exists(file)) {
     openHotLogFile(fs, path); // throws HOT_NOT_FOUND

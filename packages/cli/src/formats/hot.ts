@@ -1,9 +1,9 @@
 import { basename, type LogspecError } from '@logspec/core';
 import { eventJson, type ReplayedEvent, replayedEvent } from '@logspec/frame';
-import { hotUndecodableProblem, repairHotLog, resolveHotLogPath } from '@logspec/frame/store';
+import { hotUndecodableProblem, resolveHotLogPath } from '@logspec/frame/store';
 import { BigRange, bytes, isoFromMs, kv, short } from '../text.js';
 import { cliProblem, healthJson, healthLine, problemListOf } from './common.js';
-import { HotFollower, hotRoot, storedCrcAt, walkHot } from './hot-common.js';
+import { HOT_FRAME_CHECKS, HotFollower, hotRepairPlan, storedCrcAt, walkHot } from './hot-common.js';
 import type { Ctx, DumpItem, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /**
@@ -154,9 +154,7 @@ export const hotlog: FormatCli = {
     const { problems, notes } = analyzeEvents(path, ctx, true);
     return {
       checks: [
-        'header (magic OHNEZIAK, version 1)',
-        'every frame: length and CRC-32',
-        'after a bad frame: whether valid frames follow (torn tail or corruption), and the frames after it',
+        ...HOT_FRAME_CHECKS,
         'every archive: rkyv 0.8 validation of HotEventRecord',
         'every payload_json: JSON',
         'strict: canonical archive bytes (reported as notes)',
@@ -168,11 +166,7 @@ export const hotlog: FormatCli = {
   },
 
   repairPlan(path, ctx): RepairPlan {
-    return {
-      base: hotRoot(ctx.fs, path),
-      entries: ['hot/log.bin'],
-      run: (fs, base, opts) => repairHotLog(fs, base, { force: opts.force, events: true }),
-    };
+    return hotRepairPlan(path, ctx, true);
   },
 
   tail(path, ctx) {

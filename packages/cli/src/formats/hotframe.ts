@@ -1,9 +1,8 @@
 import { type HotStop, hotFramesJson } from '@logspec/frame';
-import { repairHotLog } from '@logspec/frame/store';
 import { hexPreview } from '../hex.js';
 import { BigRange, bytes, kv } from '../text.js';
 import { healthJson, healthLine, problemListOf } from './common.js';
-import { type FrameVisit, HotFollower, hotRoot, walkHot } from './hot-common.js';
+import { type FrameVisit, HOT_FRAME_CHECKS, HotFollower, hotRepairPlan, walkHot } from './hot-common.js';
 import type { Ctx, DumpItem, FormatCli, RepairPlan, Summary, VerifyResult } from './types.js';
 
 /** kaizen's hot log read as frames whose payloads are opaque bytes (`--format hotframe`). */
@@ -79,11 +78,7 @@ export const hotframe: FormatCli = {
   verify(path, ctx): VerifyResult {
     const { problems, notes } = analyzeFrames(path, ctx);
     return {
-      checks: [
-        'header (magic OHNEZIAK, version 1)',
-        'every frame: length and CRC-32',
-        'after a bad frame: whether valid frames follow (torn tail or corruption), and the frames after it',
-      ],
+      checks: [...HOT_FRAME_CHECKS],
       problems: problems.items,
       unlisted: problems.unlisted,
       notes,
@@ -91,11 +86,7 @@ export const hotframe: FormatCli = {
   },
 
   repairPlan(path, ctx): RepairPlan {
-    return {
-      base: hotRoot(ctx.fs, path),
-      entries: ['hot/log.bin'],
-      run: (fs, base, opts) => repairHotLog(fs, base, { force: opts.force, events: false }),
-    };
+    return hotRepairPlan(path, ctx, false);
   },
 
   tail(path, ctx) {

@@ -78,14 +78,7 @@ function frameItem(f: SegmentFrame): DumpItem {
 }
 
 function readWhole(fs: Fs, path: string): Uint8Array | null {
-  if (!fs.exists(path)) return null;
-  const h = fs.open(path);
-  try {
-    const b = new Uint8Array(h.size());
-    return b.subarray(0, readFully(h, b, 0, b.length, 0));
-  } finally {
-    h.close();
-  }
+  return fs.exists(path) ? fs.readFile(path) : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type DamageState, type Fs, joinPath, readFully, type SurveyProblem, type SurveySink } from '@logspec/core';
+import { type DamageState, type Fs, joinPath, type SurveyProblem, type SurveySink } from '@logspec/core';
 import { SegCode } from '../codec/errors.js';
 import {
   INDEX_ENTRY_SIZE,
@@ -129,12 +129,5 @@ export class IndexCheck {
 }
 
 function readWhole(fs: Fs, path: string): Uint8Array | null {
-  if (!fs.exists(path)) return null;
-  const h = fs.open(path);
-  try {
-    const b = new Uint8Array(h.size());
-    return b.subarray(0, readFully(h, b, 0, b.length, 0));
-  } finally {
-    h.close();
-  }
+  return fs.exists(path) ? fs.readFile(path) : null;
 }

@@ -185,7 +185,7 @@ export function surveyLines(fs: Fs, root: string, sink: SurveySink<SessionLineUn
       });
     } else {
       u.kind = 'whole';
-      const bytes = readWhole(fs, f.abs);
+      const bytes = fs.readFile(f.abs);
       const ok =
         role === 'manifest'
           ? orNull(() => decodeManifest(bytes)) !== null
@@ -194,15 +194,5 @@ export function surveyLines(fs: Fs, root: string, sink: SurveySink<SessionLineUn
             : false;
       emit(0, bytes.length, role === 'other' ? 'unreferenced' : ok ? 'valid' : 'undecodable');
     }
-  }
-}
-
-function readWhole(fs: Fs, path: string): Uint8Array {
-  const h = fs.open(path);
-  try {
-    const b = new Uint8Array(h.size());
-    return b.subarray(0, readFully(h, b, 0, b.length, 0));
-  } finally {
-    h.close();
   }
 }

@@ -9,7 +9,7 @@ import { hexEncode } from '@logspec/core';
 import { type HotFrame, type HotStop, scanHotLogFile } from '@logspec/frame';
 import { HotFrameLog, openHotLogFile, readHotFrames } from '@logspec/frame/store';
 import { HOT_FRAME_BYTES, HOT_PAYLOAD_BYTES, hotPayload, hotPayloadPool } from '../inputs.js';
-import { type Ctx, mismatch, type ReaderSpec, type WriterSpec } from '../spec.js';
+import { type Ctx, type FixtureRef, mismatch, type ReaderSpec, type WriterSpec } from '../spec.js';
 
 /** The kaizen root under the repetition's directory (`<root>/hot/log.bin`). */
 const SUB = 'kaizen';
@@ -109,12 +109,6 @@ function appendSpec(sync: boolean): WriterSpec<AppendState> {
 export const hotframeAppend = appendSpec(true);
 export const hotframeAppendNosync = appendSpec(false);
 
-interface ReplayState {
-  dir: string;
-  n: number;
-  ctx: Ctx;
-}
-
 interface Tally {
   count: number;
   bytes: number;
@@ -123,7 +117,7 @@ interface Tally {
   stop: HotStop;
 }
 
-export const hotframeReplay: ReaderSpec<ReplayState> = {
+export const hotframeReplay: ReaderSpec<FixtureRef> = {
   kind: 'reader',
   workload: 'hotframe-replay',
   format: 'hotframe',

@@ -7,7 +7,7 @@ import type { Op } from '@logspec/conformance';
 import { toCanonicalRecord, type WalEntry, type WalRecord } from '@logspec/wal';
 import { openWal, readWal, scanWal, type WalWriter, walFileName } from '@logspec/wal/store';
 import { WAL_RECORD_BYTES, WalInputs, walRecords } from '../inputs.js';
-import { type Ctx, mismatch, type ReaderSpec, type WriterSpec } from '../spec.js';
+import { type Ctx, type FixtureRef, mismatch, type ReaderSpec, type WriterSpec } from '../spec.js';
 
 /** Records per `appendMany` call of the fast path. */
 const FAST_BATCH = 1000;
@@ -120,19 +120,13 @@ function appendSpec(sync: boolean): WriterSpec<AppendState> {
 export const walAppendNosync = appendSpec(false);
 export const walAppendSync = appendSpec(true);
 
-interface ScanState {
-  dir: string;
-  n: number;
-  ctx: Ctx;
-}
-
 interface Tally {
   count: number;
   bytes: number;
   skipped: number;
 }
 
-export const walScan: ReaderSpec<ScanState> = {
+export const walScan: ReaderSpec<FixtureRef> = {
   kind: 'reader',
   workload: 'wal-scan',
   format: 'wal',
