@@ -80,6 +80,21 @@ describe('HotFrameLog: appends and durability', () => {
     expect(stop).toEqual({ reason: 'eof', at: 48 });
   });
 
+  it('readHotFrames payloads are views that stay intact: no chunk is read into twice', () => {
+    const fs = new SimFs();
+    const log = HotFrameLog.open(fs, '/r');
+    const payloads = Array.from({ length: 40 }, (_, i) => Uint8Array.from({ length: (i * 7) % 23 }, (_, k) => i + k));
+    log.appendFrames(payloads);
+    log.close();
+    for (const chunkSize of [8, 13, 64, 1 << 20]) {
+      const { frames, stop } = readHotFrames(fs, '/r', { chunkSize });
+      expect(stop.reason).toBe('eof');
+      expect(frames.map((f) => [...f.payload])).toEqual(payloads.map((p) => [...p]));
+      // views, not copies: with one chunk, every payload is a view of the same buffer
+      if (chunkSize === 1 << 20) expect(new Set(frames.map((f) => f.payload.buffer)).size).toBe(1);
+    }
+  });
+
   it("'always' syncs every append; 'batched' after 128 frames or 4096 bytes; 'manual' never by itself", () => {
     const fs = new SimFs();
     const a = HotFrameLog.open(fs, '/a', { durability: 'always' });

@@ -1,8 +1,9 @@
 import { parseU64 } from '@logspec/core';
+import type { WalEntry } from './entry.js';
 import { WalCode, walError } from './errors.js';
 import type { SkipReason, WalRecord, WalRecordInput } from './record.js';
 import { isRecordType, RECORD_TYPE_NAMES, recordTypeFromName, recordTypeName } from './record-type.js';
-import type { FileEnd, SkippedRecord, WalEntry } from './scan.js';
+import type { FileEnd, SkippedRecord } from './scan.js';
 import { formatTraceId, traceIdHex } from './trace-id.js';
 
 /**

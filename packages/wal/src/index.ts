@@ -53,9 +53,12 @@ export {
   type ScanMode,
   type SkippedRecord,
   scanBytes,
-  type WalEntry,
   type WalReadResult,
 } from './scan.js';
+
+// What the readers return per record: where it is, decoded on first access
+
+export { RecordEntry, type WalEntry } from './entry.js';
 
 // Canonical JSON of records and reads (conformance)
 

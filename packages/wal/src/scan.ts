@@ -1,8 +1,9 @@
 import { type CrcArena, crc32 } from '@logspec/core';
+import { RecordEntry, type WalEntry } from './entry.js';
 import { WalCode, walError } from './errors.js';
 import { Field, HEADER_SIZE, MIN_RECORD_SIZE } from './layout.js';
-import { OK, SKIP_REASONS, type SkipReason, type WalRecord } from './record.js';
-import { classifyRecord, readRecordFields, viewOf } from './record-reader.js';
+import { OK, SKIP_REASONS, type SkipReason } from './record.js';
+import { classifyRecord, viewOf } from './record-reader.js';
 import { MAX_RECORD_TYPE } from './record-type.js';
 
 /**
@@ -224,14 +225,6 @@ export function describeSkip(
   return s;
 }
 
-/** A decoded record with where it was found. */
-export interface WalEntry {
-  file: string;
-  offset: number;
-  totalLen: number;
-  record: WalRecord;
-}
-
 /** What reading one file (or a directory of them) found. */
 export interface WalReadResult {
   records: WalEntry[];
@@ -240,14 +233,16 @@ export interface WalReadResult {
   files: { file: string; size: number; end: FileEnd }[];
 }
 
-/** A sink that decodes every record and collects skips (what `readWalBytes`/`readWal` use). */
+/**
+ * A sink that collects every record (as a `RecordEntry`, decoded on access: the bytes it is
+ * handed must never be written again) and every skip; what `readWalBytes`/`readWal` use.
+ */
 export class CollectingSink implements RecordSink {
   file = '';
   readonly records: WalEntry[] = [];
   readonly skipped: SkippedRecord[] = [];
   record(bytes: Uint8Array, start: number, totalLen: number, offset: number): void {
-    const view = viewOf(bytes);
-    this.records.push({ file: this.file, offset, totalLen, record: readRecordFields(bytes, view, start) });
+    this.records.push(new RecordEntry(this.file, offset, totalLen, bytes, start));
   }
   skip(bytes: Uint8Array, start: number, totalLen: number, offset: number, reason: SkipReason): void {
     this.skipped.push(describeSkip(this.file, bytes, start, totalLen, offset, reason));
@@ -287,7 +282,10 @@ export function finishFile(
   }
 }
 
-/** Decodes every record of one in-memory file. */
+/**
+ * Every record of one in-memory file. Records decode from `bytes` when first read (so do
+ * not change `bytes` while the result is in use).
+ */
 export function readWalBytes(bytes: Uint8Array, opts: { mode?: ScanMode; file?: string } = {}): WalReadResult {
   const sink = new CollectingSink();
   sink.file = opts.file ?? '';

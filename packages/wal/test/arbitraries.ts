@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { TraceIdInput, WalRecord, WalRecordInput } from '../src/index.js';
+import type { TraceIdInput, WalEntry, WalRecord, WalRecordInput } from '../src/index.js';
 import { formatTraceId, MAX_RECORD_TYPE, RECORD_TYPE_NAMES, type WalRecordType } from '../src/index.js';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
@@ -69,3 +69,8 @@ export const arbFieldValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.stringMatching(/^[0-9a-fA-Fg-]{30,38}$/),
   fc.uint8Array({ minLength: 14, maxLength: 17 }),
 );
+
+/** Entries as plain data, records decoded: readers decode on access, so compare this. */
+export function plainEntries(entries: readonly WalEntry[]) {
+  return entries.map((e) => ({ file: e.file, offset: e.offset, totalLen: e.totalLen, record: e.record }));
+}

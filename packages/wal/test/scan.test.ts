@@ -2,9 +2,17 @@ import { isLogspecError } from '@logspec/core';
 import { concatBytes as concat, SimFs } from '@logspec/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeRecord, findResync, readWalBytes, WalCode, type WalRecord, WalRecords } from '../src/index.js';
+import {
+  encodeRecord,
+  findResync,
+  RecordEntry,
+  readWalBytes,
+  WalCode,
+  type WalRecord,
+  WalRecords,
+} from '../src/index.js';
 import { readWal, scanWal, walEntries } from '../src/store.js';
-import { arbRecord, normalized } from './arbitraries.js';
+import { arbRecord, normalized, plainEntries } from './arbitraries.js';
 
 const T = '6e19905d-cbe5-41df-8fa9-fa7324851729';
 const rec = (i: number, meta: string | null = null): WalRecord =>
@@ -160,13 +168,13 @@ describe('chunked file scanner', () => {
             let chunked: unknown;
             try {
               const r = readWalBytes(bytes, { mode, file: 'wal_0000000000000000.log' });
-              mem = { records: r.records, skipped: r.skipped, end: r.files[0]?.end };
+              mem = { records: plainEntries(r.records), skipped: r.skipped, end: r.files[0]?.end };
             } catch (e) {
               mem = (e as { code: string }).code;
             }
             try {
               const r = readWal('/w', { fs, mode, chunkSize });
-              chunked = { records: r.records, skipped: r.skipped, end: r.files[0]?.end };
+              chunked = { records: plainEntries(r.records), skipped: r.skipped, end: r.files[0]?.end };
             } catch (e) {
               chunked = (e as { code: string }).code;
             }
@@ -186,6 +194,19 @@ describe('chunked file scanner', () => {
     const fs = simWith({ 'wal_0.log': b });
     const r = readWal('/w', { fs, chunkSize: 64 });
     expect(r.tornTail?.end).toMatchObject({ kind: 'torn', cause: 'short_record', length: 0xfffffff0 });
+  });
+
+  it('entries keep their bytes: decoded on first access (then kept), after every chunk was read', () => {
+    const records = Array.from({ length: 30 }, (_, i) => rec(i, 'x'.repeat(i * 3)));
+    const files = records.map(encodeRecord);
+    const fs = simWith({ 'wal_0.log': concat(files) });
+    const r = readWal('/w', { fs, chunkSize: 64 });
+    expect(r.records.map((e) => e.record.metadata?.length ?? 0)).toEqual(records.map((x) => x.metadata?.length ?? 0));
+    expect(r.records.map((e) => e.record.nodeId)).toEqual(records.map((x) => x.nodeId));
+    const e = r.records[7] as RecordEntry;
+    expect(e.record).toBe(e.record);
+    expect(e).toBeInstanceOf(RecordEntry);
+    expect([...e.bytes]).toEqual([...(files[7] as Uint8Array)]);
   });
 
   it('reads a record larger than the chunk by giving it its own buffer', () => {

@@ -22,6 +22,12 @@ export interface FileScanOptions {
    * small-chunk reads use a plain buffer.
    */
   arena?: CrcArena;
+  /**
+   * Read every chunk into a buffer of its own that is never written again, so the visitor may
+   * keep views of `bytes` (a reader that returns every payload keeps views, not copies). No
+   * arena then: each chunk's CRCs go through core's `crc32`. `buffer` and `arena` are ignored.
+   */
+  retain?: boolean;
 }
 
 /**
@@ -44,18 +50,15 @@ export function scanFileFrames(
   let arena: CrcArena | undefined;
   let buf: Uint8Array;
   const size = Math.min(chunkSize, end - start);
-  if (opts.arena && opts.arena.bytes.length >= layout.overhead) arena = opts.arena;
+  const retain = opts.retain === true;
+  const own = !retain && opts.buffer && opts.buffer.length >= layout.overhead ? opts.buffer : undefined;
+  if (retain) arena = undefined;
+  else if (opts.arena && opts.arena.bytes.length >= layout.overhead) arena = opts.arena;
   // A long range read in large chunks is a scan that earns back an arena's creation; a read
   // that asks for small chunks (a read by offset with a byte budget) stops early and would not.
-  else if (
-    !(opts.buffer && opts.buffer.length >= layout.overhead) &&
-    end - start >= ARENA_SCAN_FROM &&
-    size >= ARENA_SCAN_FROM / 4
-  )
-    arena = createCrcArena(size);
+  else if (!own && end - start >= ARENA_SCAN_FROM && size >= ARENA_SCAN_FROM / 4) arena = createCrcArena(size);
   if (arena) buf = arena.bytes;
-  else if (opts.buffer && opts.buffer.length >= layout.overhead) buf = opts.buffer;
-  else buf = new Uint8Array(size);
+  else buf = own ?? new Uint8Array(size);
   const verifyCrc = opts.verifyCrc ?? true;
   /** File position of `buf[0]`. */
   let bufPos = start;
@@ -75,6 +78,7 @@ export function scanFileFrames(
       if (atEof) return stop;
       bufPos += filled;
       filled = 0;
+      if (retain) buf = new Uint8Array(Math.min(chunkSize, end - bufPos));
       continue;
     }
     // Torn inside the buffer: either the file really ends inside this frame, or the frame
@@ -85,8 +89,12 @@ export function scanFileFrames(
       return { reason: 'torn', offset: frameAt, available, needed: stop.needed };
     }
     const keep = filled - (frameAt - bufPos);
-    if (stop.needed > buf.length) {
-      // Checked above against the file's end, so this allocation is backed by real bytes.
+    if (retain) {
+      // The cut frame starts the next chunk; the old one stays as the visitor's views hold it.
+      const next = new Uint8Array(Math.max(stop.needed, Math.min(chunkSize, end - frameAt)));
+      next.set(buf.subarray(frameAt - bufPos, filled));
+      buf = next;
+    } else if (stop.needed > buf.length) {
       // Checked above against the file's end, so this allocation is backed by real bytes. A
       // new arena rather than a grown one: growing would detach views the visitor kept.
       if (arena) arena = createCrcArena(stop.needed);

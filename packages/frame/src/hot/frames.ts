@@ -67,6 +67,8 @@ export interface HotScanOptions {
   verifyCrc?: boolean;
   /** Stop here instead of at the file's size (a writer's committed end). */
   end?: number;
+  /** Chunks the visitor may keep views of (see `FileScanOptions.retain`). */
+  retain?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export function scanHotLogFile(handle: FileHandle, visit: FrameVisitor, opts: Ho
     end: size,
     chunkSize: opts.chunkSize ?? DEFAULT_SCAN_CHUNK,
     verifyCrc: opts.verifyCrc ?? true,
+    retain: opts.retain ?? false,
   });
   return hotStopOf(stop);
 }

@@ -21,23 +21,33 @@ export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
  * One buffer reused across the files of a scan; grows only for a record larger than it.
  * From `ARENA_SCAN_FROM` bytes it is a CRC arena's bytes, so `scanChunk` checks every CRC
  * in place, without a copy (a smaller scan does not earn back the arena's creation).
+ *
+ * `retain`: the sink keeps views of what it is handed (the readers' `RecordEntry`s), so no
+ * byte handed over is ever written again: each chunk is read into a plain buffer of its own
+ * (CRCs through core's `crc32`), and the buffer lives as long as the entries that view it.
  */
 export class ScanBuffer {
   arena: CrcArena | undefined;
   bytes: Uint8Array;
   view: DataView;
-  constructor(size: number) {
+  constructor(
+    size: number,
+    readonly retain = false,
+  ) {
     this.bytes = this.alloc(size);
     this.view = viewOf(this.bytes);
   }
   ensure(size: number): void {
     if (this.bytes.length >= size) return;
-    // A new buffer, not a grown one: growing an arena would detach the views sinks were given.
+    this.replace(size);
+  }
+  /** A new buffer: growing an arena would detach the views sinks were given. */
+  replace(size: number): void {
     this.bytes = this.alloc(size);
     this.view = viewOf(this.bytes);
   }
   private alloc(size: number): Uint8Array {
-    this.arena = size >= ARENA_SCAN_FROM ? createCrcArena(size) : undefined;
+    this.arena = !this.retain && size >= ARENA_SCAN_FROM ? createCrcArena(size) : undefined;
     return this.arena ? this.arena.bytes : new Uint8Array(size);
   }
 }
@@ -69,6 +79,7 @@ export class ChunkedFileScanner {
   private pos = 0;
   private readonly st = new ChunkState();
   private readonly typeFirst: boolean;
+  private readonly chunk: number;
   done: FileEnd | undefined;
 
   constructor(
@@ -89,7 +100,10 @@ export class ChunkedFileScanner {
     }
     this.base = Math.min(startOffset, this.size);
     this.typeFirst = mode === 'original';
-    buf.ensure(Math.max(4, Math.min(chunkSize, this.size - this.base)));
+    this.chunk = chunkSize;
+    const first = Math.max(4, Math.min(chunkSize, this.size - this.base));
+    if (buf.retain) buf.replace(first);
+    else buf.ensure(first);
   }
 
   get fileSize(): number {
@@ -118,6 +132,7 @@ export class ChunkedFileScanner {
         this.base += this.filled;
         this.filled = 0;
         this.pos = 0;
+        if (this.buf.retain) this.buf.replace(Math.max(4, Math.min(this.chunk, this.size - this.base)));
         return undefined;
       }
       if (st.kind === CHUNK_MORE) {
@@ -137,9 +152,11 @@ export class ChunkedFileScanner {
   /** Moves the cut record at `at` to the front, growing the buffer to `need` if it is longer. */
   private carry(at: number, need: number): void {
     const keep = this.filled - at;
-    if (need > this.buf.bytes.length) {
+    if (this.buf.retain || need > this.buf.bytes.length) {
       const old = this.buf.bytes;
-      this.buf.ensure(need);
+      // `need` was compared with the bytes the file holds before it got here.
+      if (this.buf.retain) this.buf.replace(Math.max(need, Math.min(this.chunk, this.size - (this.base + at))));
+      else this.buf.ensure(need);
       this.buf.bytes.set(old.subarray(at, this.filled), 0);
     } else {
       this.buf.bytes.copyWithin(0, at, this.filled);

@@ -1,5 +1,6 @@
 import { basename, type Fs } from '@logspec/core';
 import { type CanonicalRead, toCanonicalRead } from '../canonical.js';
+import { RecordEntry, type WalEntry } from '../entry.js';
 import { WalCode, walError } from '../errors.js';
 import type { SkipReason } from '../record.js';
 import { readRecordFields, viewOf } from '../record-reader.js';
@@ -11,7 +12,6 @@ import {
   type RecordSink,
   type ScanMode,
   type SkippedRecord,
-  type WalEntry,
   type WalReadResult,
 } from '../scan.js';
 import { ChunkedFileScanner, DEFAULT_CHUNK_SIZE, notFound, ScanBuffer } from './file-scan.js';
@@ -82,11 +82,16 @@ function damageError(r: WalFileReport): never {
  * reading each file in large chunks; records are handed over in place, not copied.
  */
 export function scanWal(path: string, sink: FileAwareSink, opts: ReadWalOptions): WalScanReport {
+  return scanFiles(path, sink, opts, false);
+}
+
+/** `scanWal`; with `retain`, the sink may keep views of the bytes it is handed (see `ScanBuffer`). */
+function scanFiles(path: string, sink: FileAwareSink, opts: ReadWalOptions, retain: boolean): WalScanReport {
   const fs = opts.fs;
   const mode = opts.mode ?? 'logspec';
   const chunk = Math.max(64, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const files = targets(fs, path).filter((f) => !opts.from || f.seq >= opts.from.fileSequence);
-  const buf = new ScanBuffer(64);
+  const buf = new ScanBuffer(64, retain);
   const strictSink = opts.onDamage === 'throw' ? throwingOnSkip(sink) : sink;
   const report: WalScanReport = { files: [], tornTail: null, damage: [] };
   for (let i = 0; i < files.length; i++) {
@@ -140,10 +145,14 @@ class FileCollectingSink extends CollectingSink implements FileAwareSink {
   }
 }
 
-/** Decodes every record of a WAL file or directory. */
+/**
+ * Every record of a WAL file or directory, with what was skipped and how each file ends. Each
+ * record is checked as it is read and decoded when its entry's `record` is first read (see
+ * `RecordEntry`); the entries keep the chunks they were read from (the files' bytes).
+ */
 export function readWal(path: string, opts: ReadWalOptions): WalReadResult & WalScanReport {
   const sink = new FileCollectingSink();
-  const report = scanWal(path, sink, opts);
+  const report = scanFiles(path, sink, opts, true);
   return { records: sink.records, skipped: sink.skipped, ...report };
 }
 
@@ -155,15 +164,16 @@ export interface WalEntriesOptions extends ReadWalOptions {
 }
 
 /**
- * Async iterator over the decoded records of a WAL file or directory, one chunk of a file
- * in memory at a time. Reads are synchronous `Fs` calls between yields.
+ * Async iterator over the records of a WAL file or directory (entries as `readWal`'s), a chunk
+ * of a file read at a time: a chunk stays in memory only while entries read from it are kept.
+ * Reads are synchronous `Fs` calls between yields.
  */
 export async function* walEntries(path: string, opts: WalEntriesOptions): AsyncGenerator<WalEntry, WalScanReport> {
   const fs = opts.fs;
   const mode = opts.mode ?? 'logspec';
   const chunk = Math.max(64, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const files = targets(fs, path).filter((f) => f.isFile && (!opts.from || f.seq >= opts.from.fileSequence));
-  const buf = new ScanBuffer(64);
+  const buf = new ScanBuffer(64, true);
   const report: WalScanReport = { files: [], tornTail: null, damage: [] };
   for (let i = 0; i < files.length; i++) {
     const f = files[i] as WalFile;
@@ -172,7 +182,7 @@ export async function* walEntries(path: string, opts: WalEntriesOptions): AsyncG
     const batch: WalEntry[] = [];
     const sink: RecordSink = {
       record(bytes, s, totalLen, offset) {
-        batch.push({ file: f.name, offset, totalLen, record: readRecordFields(bytes, viewOf(bytes), s) });
+        batch.push(new RecordEntry(f.name, offset, totalLen, bytes, s));
       },
       skip(bytes, s, totalLen, offset, reason) {
         const d = describeSkip(f.name, bytes, s, totalLen, offset, reason);

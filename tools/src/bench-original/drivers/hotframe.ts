@@ -131,7 +131,7 @@ export const hotframeReplay: ReaderSpec<FixtureRef> = {
   },
   dir: (s) => s.dir,
   default: {
-    api: 'readHotFrames (objects, payloads copied)',
+    api: 'readHotFrames (frames, payloads views into chunks read for the call)',
     body({ dir, n, ctx }) {
       const r = readHotFrames(ctx.fs, `${dir}/${SUB}`);
       expectFrames(r, n);

@@ -142,7 +142,7 @@ export const walScan: ReaderSpec<FixtureRef> = {
   },
   dir: (s) => s.dir,
   default: {
-    api: 'readWal (objects)',
+    api: 'readWal (entries, each record decoded on first access)',
     body({ dir, n, ctx }) {
       const r = readWal(dir, { fs: ctx.fs });
       if (r.records.length !== n || r.skipped.length !== 0) throw mismatch('records read', r.records.length, n);
