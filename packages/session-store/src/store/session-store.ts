@@ -95,7 +95,9 @@ export class SessionStore extends SessionStoreReads {
     const a = prepareAppend(this.state, opts, entryId, parentEntryId, entryType, payload);
     const { row } = a;
     const durable = this.ctx.durability === 'entry';
-    this.files.appendEntry(row.segmentSeq, a.newSegment, row.byteOffset as number, a.line, a.rowBytes, durable);
+    this.held(() =>
+      this.files.appendEntry(row.segmentSeq, a.newSegment, row.byteOffset as number, a.line, a.rowBytes, durable),
+    );
     this.unsynced = !durable;
     this.state.appended(row, a.nextFrameSeq, a.nextEntrySeq, chainHashStep(this.state.chainHash, a.payloadSha256));
     this.files.segmentGrew(row.segmentSeq, this.state.currentSegmentBytes);
