@@ -355,15 +355,13 @@ describe('Segment.appendBatch through the batch encoder', () => {
     const size = seg.size;
     const entries = seg.indexEntries();
     const badTs = { epochSeconds: 1, nanos: 0 } as unknown as Timestamp;
-    const bad = [
-      Array.from({ length: 30 }, (_, i) => ({ offset: BigInt(20 + i), message: m(20 + i) })).concat([
-        { offset: 50n, message: m(50, badTs) },
-      ]),
-      [20, 21, 21].map((i) => ({ offset: BigInt(i), message: m(i) })),
-    ];
+    const badMessage = Array.from({ length: 30 }, (_, i) => ({ offset: BigInt(20 + i), message: m(20 + i) })).concat([
+      { offset: 50n, message: m(50, badTs) },
+    ]);
+    const badOffset = [20, 21, 21].map((i) => ({ offset: BigInt(i), message: m(i) }));
     for (const [batch, code] of [
-      [bad[0], SegCode.INVALID_VALUE],
-      [bad[1], SegCode.OFFSET_NOT_INCREASING],
+      [badMessage, SegCode.INVALID_VALUE],
+      [badOffset, SegCode.OFFSET_NOT_INCREASING],
     ] as const) {
       let err: unknown;
       try {
