@@ -12,7 +12,7 @@ export {
 } from './store/read-file.js';
 export type { SlotSurvey } from './store/recover.js';
 export { repairRing } from './store/repair.js';
-export { RingLog, type RingLogOptions, type RingOpenReport } from './store/ring-log.js';
+export { DEFAULT_BUFFER_SLOTS, RingLog, type RingLogOptions, type RingOpenReport } from './store/ring-log.js';
 // The damage survey (verify, inspect, the browser inspector) and the repair they offer
 export {
   type RingSurvey,

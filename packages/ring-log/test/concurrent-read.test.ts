@@ -50,12 +50,14 @@ function midAppendFs(sim: SimFs, log: RingLog, next: number): Fs {
   });
 }
 
+// The in-process writers below write every append before it returns (`bufferSlots: 1`), so a
+// read can land between any two of its writes; the writer process further down buffers (default).
 describe('reading a ring while a writer appends (RING-R-014, RING-R-015)', () => {
   it('a consistent read never returns the half-written slot a plain read can return', () => {
     const setup = () => {
       const sim = new SimFs();
       sim.mkdir('/d');
-      const log = RingLog.open(P, { fs: sim, capacity: 8, lock: false });
+      const log = RingLog.open(P, { fs: sim, capacity: 8, lock: false, bufferSlots: 1 });
       for (let i = 0; i < 8; i++) log.append(counterSlot(i));
       return { sim, log };
     };
@@ -73,7 +75,7 @@ describe('reading a ring while a writer appends (RING-R-014, RING-R-015)', () =>
   it('a consistent read gives up with RING_READ_UNSTABLE when every pair of reads differs', () => {
     const sim = new SimFs();
     sim.mkdir('/d');
-    const log = RingLog.open(P, { fs: sim, capacity: 4, lock: false });
+    const log = RingLog.open(P, { fs: sim, capacity: 4, lock: false, bufferSlots: 1 });
     let i = 0;
     // Every read of the ring is followed by an append: no two reads agree.
     const busy = new Proxy(sim, {

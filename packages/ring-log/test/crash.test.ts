@@ -63,8 +63,9 @@ function runWorkload(
   syncEvery: number,
   ack: (seq: number) => void,
   attempt: (seq: number) => void,
+  bufferSlots?: number,
 ): void {
-  let log = RingLog.open(P, { fs, capacity: CAP, syncEvery });
+  let log = RingLog.open(P, { fs, capacity: CAP, syncEvery, bufferSlots });
   let seq = 0;
   let acked = 0;
   let base = 0; // records appended through earlier handles (all synced by their close)
@@ -95,7 +96,7 @@ function runWorkload(
         ackDurable();
         base += log.stats.appended;
         // The asked capacity is ignored: the file's wins (RING-W-006).
-        log = RingLog.open(P, { fs, capacity: step.capacity, syncEvery });
+        log = RingLog.open(P, { fs, capacity: step.capacity, syncEvery, bufferSlots });
         expect(log.capacity).toBe(CAP);
         break;
       case 'replay': {
@@ -139,15 +140,19 @@ function checkRecovered(fs: SimFs, acked: readonly number[], attempted: readonly
 }
 
 describe('crash at every write and sync point (RING-S-006, RING-S-007)', () => {
-  for (const [name, syncEvery, seed] of [
-    ['explicit sync', 0, 1],
-    ['syncEvery 5', 5, 2],
+  // Appends are held in memory (RING-S-009) by default; `bufferSlots` 1 writes each one through
+  // and 4 makes the held run fill (and wrap) between syncs.
+  for (const [name, syncEvery, seed, bufferSlots] of [
+    ['explicit sync', 0, 1, undefined],
+    ['syncEvery 5', 5, 2, undefined],
+    ['explicit sync, each append written through', 0, 4, 1],
+    ['syncEvery 5, runs of 4 appends', 5, 5, 4],
   ] as const) {
     it(`240-operation workload, ${name}, every crash mode`, async () => {
       const steps = plan(seed, 240);
       const report = await forEachCrashPoint<number>({
         setup: (fs) => fs.mkdir('/data'),
-        workload: (fs, ack, attempt) => runWorkload(fs, steps, syncEvery, ack, attempt),
+        workload: (fs, ack, attempt) => runWorkload(fs, steps, syncEvery, ack, attempt, bufferSlots),
         check: (fs, acked, ctx) => checkRecovered(fs, acked, ctx.attempted, ctx.mode),
         seed,
       });

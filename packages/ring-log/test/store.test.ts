@@ -246,9 +246,9 @@ describe('appendMany (RING-W-007)', () => {
     log.close();
   });
 
-  it('single append is three positioned writes', () => {
+  it('single append is three positioned writes when written through (bufferSlots 1)', () => {
     const fs = simfs();
-    const log = RingLog.open(P, { fs, capacity: 2 });
+    const log = RingLog.open(P, { fs, capacity: 2, bufferSlots: 1 });
     const before = fs.mutations;
     log.append(rec(1, 1));
     expect(fs.mutations - before).toBe(3);
@@ -259,7 +259,7 @@ describe('appendMany (RING-W-007)', () => {
 describe('durability policy (RING-S-003)', () => {
   it('explicit: nothing is synced until sync()', () => {
     const fs = simfs();
-    const log = RingLog.open(P, { fs, capacity: 4 });
+    const log = RingLog.open(P, { fs, capacity: 4, bufferSlots: 1 });
     log.append(rec(1, 1));
     expect(fs.unsyncedBytes(P)).toBeGreaterThan(0);
     expect(log.stats).toEqual({ appended: 1, synced: 0 });
@@ -373,7 +373,7 @@ describe('failures (RING-S-004)', () => {
   it('a failed write poisons the store; reopening recovers the synced records', () => {
     const sim = simfs();
     const fs = new FaultFs(sim);
-    const log = RingLog.open(P, { fs, capacity: 4 });
+    const log = RingLog.open(P, { fs, capacity: 4, bufferSlots: 1 });
     log.append(rec(1, 1));
     log.sync();
     fs.inject({ at: 2, op: 'write', kind: 'EIO' });

@@ -20,7 +20,7 @@ import {
   type Timestamp,
   timestampFromMillis,
 } from '../src/index.js';
-import { type NewMessage, Partition } from '../src/store.js';
+import { type NewMessage, Partition, Segment } from '../src/store.js';
 import { arbMessage, arbTimestamp } from './arbitraries.js';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -304,6 +304,80 @@ describe('Partition.appendBatch through the batch encoder', () => {
     p.close();
     q.close();
     expect(files(fs)).toEqual(files(ref));
+  });
+});
+
+describe('Segment.appendBatch through the batch encoder', () => {
+  /** Messages with increasing offsets from `base` (gaps allowed), within u32 of it. */
+  const arbRun = (base: bigint) =>
+    fc.array(fc.tuple(arbMessage, fc.integer({ min: 1, max: 1000 })), { minLength: 1, maxLength: 12 }).map((xs) => {
+      let o = base - 1n;
+      return xs.map(([m, gap]) => {
+        o += BigInt(gap);
+        return { ...m, offset: o };
+      });
+    });
+
+  it('writes the frames encodeFrames writes, offsets below and above 2^53, and returns their positions', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(0n, 5n, MAX_SAFE - 3n, 1n << 60n), fc.integer({ min: 1, max: 3 }), (base, k) => {
+        const runs = fc
+          .sample(arbRun(base), k)
+          .map((r, i) => r.map((m) => ({ ...m, offset: m.offset + BigInt(i) * 20_000n })));
+        const fs = new SimFs();
+        fs.mkdir('/s');
+        const seg = Segment.open(fs, '/s', base);
+        const all: Message[] = [];
+        let at = 0;
+        for (const run of runs) {
+          const positions = seg.appendBatch(run.map((m) => ({ offset: m.offset, message: m })));
+          const want = reference(run);
+          expect(positions[0]).toBe(at);
+          expect(positions).toHaveLength(run.length);
+          at += want.length;
+          all.push(...run);
+        }
+        seg.close();
+        const log = fs.listFiles('/s').find((f) => f.endsWith('.log')) as string;
+        expect(hexEncode(fs.readFile(log))).toBe(hexEncode(reference(all)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('leaves the segment as it was when an offset or a message of the batch is bad', () => {
+    const fs = new SimFs();
+    fs.mkdir('/s');
+    const seg = Segment.open(fs, '/s', 0n);
+    const m = (i: number, ts = timestampFromMillis(1_700_000_000_000 + i)): Message =>
+      makeMessage({ offset: BigInt(i), value: new Uint8Array(300).fill(i), timestamp: ts });
+    seg.appendBatch(Array.from({ length: 20 }, (_, i) => ({ offset: BigInt(i), message: m(i) })));
+    const size = seg.size;
+    const entries = seg.indexEntries();
+    const badTs = { epochSeconds: 1, nanos: 0 } as unknown as Timestamp;
+    const badMessage = Array.from({ length: 30 }, (_, i) => ({ offset: BigInt(20 + i), message: m(20 + i) })).concat([
+      { offset: 50n, message: m(50, badTs) },
+    ]);
+    const badOffset = [20, 21, 21].map((i) => ({ offset: BigInt(i), message: m(i) }));
+    for (const [batch, code] of [
+      [badMessage, SegCode.INVALID_VALUE],
+      [badOffset, SegCode.OFFSET_NOT_INCREASING],
+    ] as const) {
+      let err: unknown;
+      try {
+        seg.appendBatch(batch);
+      } catch (e) {
+        err = e;
+      }
+      expect((err as LogspecError).code).toBe(code);
+      expect(seg.size).toBe(size);
+      expect(seg.indexEntries()).toEqual(entries);
+      expect(seg.lastOffset()).toBe(19n);
+    }
+    seg.appendBatch([{ offset: 20n, message: m(20) }]);
+    seg.close();
+    const log = fs.listFiles('/s').find((f) => f.endsWith('.log')) as string;
+    expect(hexEncode(fs.readFile(log))).toBe(hexEncode(reference(Array.from({ length: 21 }, (_, i) => m(i)))));
   });
 });
 

@@ -3,7 +3,10 @@ import { SessCode, SessionError } from './errors.js';
 import { checkRawJson } from './json/reader.js';
 import { isValidUtf8 } from './json/utf8.js';
 import { isOneJsonValue } from './json/value-check.js';
-import { type JsonValue, RawJson, writeJson } from './json/writer.js';
+import { type JsonValue, RawJson, writeJsonCompact } from './json/writer.js';
+
+/** Container levels a payload may nest: the frame object is the 127th of serde's 128. */
+const PAYLOAD_DEPTH = 126;
 
 /**
  * What `append_entry` embeds as `payload`: either raw JSON text kept byte for byte
@@ -21,11 +24,16 @@ export function preparePayload(payload: PayloadInput): Uint8Array {
   let bytes: Uint8Array;
   if (payload instanceof Uint8Array) bytes = payload;
   else if (payload instanceof RawJson) bytes = utf8Encode(payload.text);
-  else bytes = utf8Encode(writeJson(payload));
+  else {
+    const w = writeJsonCompact(payload, PAYLOAD_DEPTH);
+    bytes = utf8Encode(w.text);
+    // The writer's own text needs no second look, unless it embeds raw text or nests too deep.
+    if (w.wellFormed) return bytes;
+  }
   // Fast path: a compact value, UTF-8, no line feed — what callers almost always pass.
   if (
     bytes.length > 0 &&
-    isOneJsonValue(bytes, 0, bytes.length, 127) &&
+    isOneJsonValue(bytes, 0, bytes.length, PAYLOAD_DEPTH + 1) &&
     isValidUtf8(bytes) &&
     bytes.indexOf(0x0a) < 0
   ) {

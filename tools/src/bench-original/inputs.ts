@@ -150,9 +150,11 @@ export function sessionPayload(id: string, parent: string | null, ts: string, i:
   });
   const want = Math.max(0, SESSION_PAYLOAD_BYTES - JSON.stringify(mk('')).length);
   const start = (i * 37) % Math.floor(LOREM.length / 2);
-  let text = '';
-  for (let k = 0; k < want; k++) text += LOREM[(start + k) % LOREM.length];
-  return mk(text);
+  // One flat string, as the original's `collect()` builds (adding a character at a time would
+  // leave a rope that the first scan of the timed serialization has to flatten).
+  const chars: string[] = [];
+  for (let k = 0; k < want; k++) chars.push(LOREM[(start + k) % LOREM.length] as string);
+  return mk(chars.join(''));
 }
 
 export interface SessionEntry {

@@ -1,17 +1,8 @@
-import {
-  CoreCode,
-  type FileHandle,
-  type Fs,
-  IoError,
-  type Lock,
-  LogspecError,
-  readFully,
-  writeFully,
-} from '@logspec/core';
+import { CoreCode, type FileHandle, type Fs, IoError, type Lock, LogspecError, readFully } from '@logspec/core';
 import { type RingColumns, ringToColumns } from '../columns.js';
 import { RingCode, ringError } from '../errors.js';
 import { checkCapacity, decodeHeader, nextSlotOf } from '../header.js';
-import { HEADER_BYTES, HeaderOffset, RECORD_MAGIC, ringFileLength, SLOT_BYTES, slotOffset } from '../layout.js';
+import { HEADER_BYTES, HeaderOffset, ringFileLength, SLOT_BYTES } from '../layout.js';
 import {
   collectRecords,
   type ForeignSlotPolicy,
@@ -20,9 +11,13 @@ import {
   scanRing,
   visitRecords,
 } from '../ring.js';
-import { checkSlot, encodeSlotInto, encodeSlotsInto, type RingSlot, type RingSlotInput } from '../slot.js';
+import { checkSlot, type RingSlot, type RingSlotInput } from '../slot.js';
 import { createRingFile } from './create.js';
 import { type SlotSurvey, surveySlots } from './recover.js';
+import { StagedSlots } from './staged-slots.js';
+
+/** Single appends a store holds before it writes them (64 KiB of slots). */
+export const DEFAULT_BUFFER_SLOTS = 1024;
 
 export interface RingLogOptions {
   /** All I/O goes through it (`NodeFs` from `@logspec/core/node`, `SimFs` in tests). */
@@ -36,6 +31,12 @@ export interface RingLogOptions {
   strict?: boolean;
   /** Sync after every `syncEvery` appended records (default 0: only `sync()` and `close()` make records durable). */
   syncEvery?: number;
+  /**
+   * Single appends held in memory and then written as one batch (default 1024, at most the
+   * capacity; 0 or 1: each append is written before it returns). `flush()`, `sync()`, `close()`,
+   * `appendMany` and the replays write them first (RING-S-009).
+   */
+  bufferSlots?: number;
   /** Replay's policy for slots with a foreign magic (default `error`, as the original). */
   foreignSlots?: ForeignSlotPolicy;
   /** Take the single-writer lock `<path>.lock` (default true). */
@@ -75,13 +76,9 @@ export class RingLog {
   private appendedTotal = 0;
   private syncedTotal = 0;
   private sinceSync = 0;
-  // Reused buffers: one slot (+ cursor) for `append`, the batch staging area, the replay image.
-  private readonly one = new Uint8Array(SLOT_BYTES);
-  private readonly oneView = new DataView(this.one.buffer);
-  private readonly cursorBytes = new Uint8Array(8);
-  private readonly cursorView = new DataView(this.cursorBytes.buffer);
-  private staging = new Uint8Array(0);
-  private stagingView = new DataView(this.staging.buffer);
+  /** Appended records not yet written, and the batch being written (RING-W-008, RING-S-009). */
+  private readonly stage: StagedSlots;
+  /** The replay image, reused. */
   private image: Uint8Array | undefined;
   private skipped: number[] = [];
 
@@ -100,6 +97,7 @@ export class RingLog {
     this.capacity = capacity;
     this.next = next;
     this.syncEvery = opts.syncEvery ?? 0;
+    this.stage = new StagedSlots(capacity, Math.max(1, Math.min(opts.bufferSlots ?? DEFAULT_BUFFER_SLOTS, capacity)));
     this.policy = opts.foreignSlots ?? 'error';
     this.opened = opened;
   }
@@ -111,12 +109,14 @@ export class RingLog {
    */
   static open(path: string, opts: RingLogOptions): RingLog {
     const asked = opts.capacity === undefined ? undefined : checkCapacity(opts.capacity);
-    const syncEvery = opts.syncEvery ?? 0;
-    if (!Number.isSafeInteger(syncEvery) || syncEvery < 0) {
-      throw ringError(RingCode.INVALID_VALUE, 'syncEvery must be a non-negative integer', undefined, {
-        field: 'syncEvery',
-        value: String(syncEvery),
-      });
+    for (const field of ['syncEvery', 'bufferSlots'] as const) {
+      const v = opts[field] ?? 0;
+      if (!Number.isSafeInteger(v) || v < 0) {
+        throw ringError(RingCode.INVALID_VALUE, `${field} must be a non-negative integer`, undefined, {
+          field,
+          value: String(v),
+        });
+      }
     }
     const { fs } = opts;
     const lock = opts.lock === false ? undefined : fs.lock(`${path}.lock`);
@@ -192,82 +192,76 @@ export class RingLog {
     return this.handle;
   }
 
-  /** The cursor is below 2^20, so only its low word ever changes (the high word stays 0). */
-  private writeCursor(h: FileHandle, next: number): void {
-    this.cursorView.setUint32(0, next, true);
-    writeFully(h, this.cursorBytes, HeaderOffset.cursor);
-  }
-
   /** Fail-stop: the first I/O failure poisons the store (RING-S-004). */
   private fail(e: unknown): never {
     this.failure = e;
     throw e;
   }
 
-  /** Appends one record at the cursor and advances it (three writes: slot with magic 0, cursor, magic). */
+  /**
+   * Appends one record at the cursor and advances it. The record is encoded into the store's
+   * staging buffer and written with the ones appended before it once `bufferSlots` of them wait
+   * (three writes for the run: slots with magic 0, cursor, magics), or earlier by `flush()`.
+   */
   append(slot: RingSlotInput): void {
+    this.live();
+    const at = this.next;
+    const full = this.stage.add(slot, at);
+    this.next = at + 1 === this.capacity ? 0 : at + 1;
+    if (full) this.flush();
+    this.advance(1);
+  }
+
+  /** Records appended and not yet handed to the file (at most `bufferSlots`). */
+  get buffered(): number {
+    return this.stage.count;
+  }
+
+  /**
+   * Writes the records held by `append` to the file (the OS's page cache) without a sync, so that
+   * a reader in another process sees them. Durability still needs `sync()`.
+   */
+  flush(): void {
     const h = this.live();
-    encodeSlotInto(slot, this.oneView, 0);
-    const at = slotOffset(this.next);
-    const after = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    if (this.stage.count === 0) return;
     try {
-      this.oneView.setUint32(0, 0, true);
-      writeFully(h, this.one, at);
-      this.writeCursor(h, after);
-      this.oneView.setUint32(0, RECORD_MAGIC, true);
-      writeFully(h, this.one, at, 0, 4);
+      this.stage.write(h, this.next);
     } catch (e) {
       this.fail(e);
     }
-    this.next = after;
-    this.advance(1);
   }
 
   /**
    * Appends `slots[from, to)` in order, as that many `append` calls would leave the file, with
    * the slot writes made contiguous: at most two writes of the slots with magic 0, one cursor
    * write, then the same (at most two) writes with the magics. More records than the capacity:
-   * only the last `capacity` are written, the others would be overwritten anyway.
+   * only the last `capacity` are written, the others would be overwritten anyway. Records held
+   * by `append` are written first.
    */
   appendMany(slots: readonly RingSlotInput[], from = 0, to = slots.length): void {
-    const h = this.live();
     const n = to - from;
     if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && n >= 0 && from >= 0 && to <= slots.length)) {
+      this.live();
       throw ringError(RingCode.INVALID_VALUE, `bad range [${from}, ${to}) of ${slots.length} slots`, undefined, {
         field: 'range',
       });
     }
+    this.flush();
     if (n === 0) return;
+    const h = this.live();
     const cap = this.capacity;
     const k = Math.min(n, cap);
-    const start = (this.next + (n - k)) % cap;
     const after = (this.next + n) % cap;
-    if (this.staging.length < k * SLOT_BYTES) {
-      this.staging = new Uint8Array(Math.max(k, 64) * SLOT_BYTES);
-      this.stagingView = new DataView(this.staging.buffer);
-    }
     // Records the ring would overwrite within this batch are not written, but still checked.
     for (let i = from; i < to - k; i++) checkSlot(slots[i] as RingSlotInput);
-    encodeSlotsInto(slots, this.staging, 0, to - k, to);
-    const view = this.stagingView;
-    const firstRun = Math.min(k, cap - start);
+    this.stage.addMany(slots, to - k, to, (this.next + (n - k)) % cap);
     try {
-      for (let i = 0; i < k; i++) view.setUint32(i * SLOT_BYTES, 0, true);
-      this.writeRegion(h, start, firstRun, k);
-      this.writeCursor(h, after);
-      for (let i = 0; i < k; i++) view.setUint32(i * SLOT_BYTES, RECORD_MAGIC, true);
-      this.writeRegion(h, start, firstRun, k);
+      this.stage.write(h, after);
     } catch (e) {
       this.fail(e);
     }
     this.next = after;
     this.advance(n);
-  }
-
-  /** Writes the `k` staged slots at `start`, wrapping to slot 0 after `firstRun` of them. */
-  private writeRegion(h: FileHandle, start: number, firstRun: number, k: number): void {
-    writeFully(h, this.staging, slotOffset(start), 0, firstRun * SLOT_BYTES);
-    if (k > firstRun) writeFully(h, this.staging, HEADER_BYTES, firstRun * SLOT_BYTES, (k - firstRun) * SLOT_BYTES);
   }
 
   private advance(n: number): void {
@@ -278,6 +272,7 @@ export class RingLog {
 
   /** Makes every record appended so far durable (fdatasync: the file's size never changes). */
   sync(): void {
+    this.flush();
     const h = this.live();
     try {
       h.fdatasync();
@@ -290,6 +285,7 @@ export class RingLog {
 
   /** Reads the whole ring in one read into a reused buffer. */
   private read(): { image: Uint8Array; g: RingGeometry } {
+    this.flush();
     const h = this.live();
     const len = ringFileLength(this.capacity);
     this.image ??= new Uint8Array(len);

@@ -200,7 +200,7 @@ export class Partition {
     this.checkNext(offset);
     const prepared = prepareMessage(message.offset === offset ? message : { ...message, offset });
     if (this.active.size >= this.maxSegmentBytes || !this.active.fits(offset)) this.roll(offset);
-    const [pos] = this.active.appendPrepared([prepared]);
+    const [pos] = this.active.appendBatch([{ offset, message: prepared.message }]);
     this.next = offset + 1n;
     if (this.durability === 'every-append') this.active.flush();
     return pos as number;
@@ -256,7 +256,8 @@ export class Partition {
         j++;
         if (accumulated > available) break;
       }
-      for (const pos of this.active.appendPrepared(prepared.slice(i, j))) positions.push(pos);
+      const run = prepared.slice(i, j).map((p) => ({ offset: p.message.offset, message: p.message }));
+      for (const pos of this.active.appendBatch(run)) positions.push(pos);
       i = j;
     }
     this.next = prev + 1n;

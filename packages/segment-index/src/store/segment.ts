@@ -1,9 +1,8 @@
 import { type FileHandle, type Fs, isErrno, joinPath, writeFully } from '@logspec/core';
-import { appendMessageFrame, appendPreparedFrame, newFrameBuffer } from '../codec/batch-encoder.js';
+import { appendMessageFrame, newFrameBuffer } from '../codec/batch-encoder.js';
 import { SegCode, segError } from '../codec/errors.js';
 import { MAX_RELATIVE_OFFSET } from '../codec/index-entries.js';
 import type { Message } from '../codec/message.js';
-import { type PreparedMessage, prepareMessage } from '../codec/message-writer.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, segmentFileName, TIME_INDEX_SUFFIX } from '../codec/names.js';
 import {
   findOffsetForTimestampLinear,
@@ -16,7 +15,7 @@ import {
   scanSegment,
   timestampBounds,
 } from '../codec/segment-scan.js';
-import { type Timestamp, timestampMillisNumber } from '../codec/timestamp.js';
+import type { Timestamp } from '../codec/timestamp.js';
 import type { MessageToAppend, SegmentOptions } from './options.js';
 import { type LogView, openOrUndefined, SegmentIndexes } from './segment-indexes.js';
 import { type RecoveryReport, recoverSegment } from './segment-recovery.js';
@@ -35,6 +34,8 @@ export class Segment {
   readonly fs: Fs;
   readonly dir: string;
   readonly baseOffset: bigint;
+  /** The highest offset a u32 relative offset reaches (compared without bigint arithmetic per message). */
+  private readonly maxOffset: bigint;
   readonly logPath: string;
   readonly indexPath: string;
   readonly timeIndexPath: string;
@@ -57,6 +58,7 @@ export class Segment {
     this.fs = fs;
     this.dir = dir;
     this.baseOffset = base;
+    this.maxOffset = base + BigInt(MAX_RELATIVE_OFFSET);
     this.logPath = joinPath(dir, segmentFileName(base, LOG_SUFFIX));
     this.indexPath = joinPath(dir, segmentFileName(base, INDEX_SUFFIX));
     this.timeIndexPath = joinPath(dir, segmentFileName(base, TIME_INDEX_SUFFIX));
@@ -118,7 +120,7 @@ export class Segment {
 
   /** Whether `offset` can be stored here: at or above the base, and within u32 of it. */
   fits(offset: bigint): boolean {
-    return offset >= this.baseOffset && offset - this.baseOffset <= BigInt(MAX_RELATIVE_OFFSET);
+    return offset >= this.baseOffset && offset <= this.maxOffset;
   }
 
   private checkOffset(offset: bigint, prev: bigint | null): void {
@@ -130,7 +132,7 @@ export class Segment {
         { offset: offset.toString(), base: this.baseOffset.toString() },
       );
     }
-    if (offset - this.baseOffset > BigInt(MAX_RELATIVE_OFFSET)) {
+    if (offset > this.maxOffset) {
       throw segError(
         SegCode.RELATIVE_OFFSET_OVERFLOW,
         `offset ${offset} is more than 2^32-1 above base ${this.baseOffset}`,
@@ -155,45 +157,45 @@ export class Segment {
     return positions[0] as number;
   }
 
-  /** `Segment::append_batch`: one buffer, one write; returns each frame's position. */
+  /**
+   * `Segment::append_batch`: one buffer, one write; returns each frame's position. Each frame
+   * is validated and encoded straight into the write buffer (`appendMessageFrame`, no
+   * per-message allocation). All or nothing: a bad offset or message leaves the segment as it was.
+   */
   appendBatch(items: readonly { offset: bigint; message: Message }[]): number[] {
     this.writable();
-    if (items.length === 0) return [];
+    const n = items.length;
+    if (n === 0) return [];
     let prev = this.lastOffset();
-    const prepared: PreparedMessage[] = new Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const { offset, message } = items[i] as { offset: bigint; message: Message };
-      this.checkOffset(offset, prev);
-      prev = offset;
-      prepared[i] = prepareMessage(message.offset === offset ? message : { ...message, offset });
-    }
-    return this.appendPrepared(prepared);
-  }
-
-  /** Appends messages whose offsets were already checked (the partition's general path). */
-  appendPrepared(prepared: readonly PreparedMessage[]): number[] {
-    this.writable();
     const buf = this.pending;
     const from = buf.mark();
-    const positions = new Array<number>(prepared.length);
+    const indexMark = this.ix.mark();
+    const fileSize = this.fileSize;
+    const base = this.baseOffset;
+    const positions = new Array<number>(n);
+    let running = this.ix.maxTs ?? Number.NEGATIVE_INFINITY;
     try {
-      for (let i = 0; i < prepared.length; i++) {
-        positions[i] = this.fileSize + buf.length;
-        appendPreparedFrame(buf, prepared[i] as PreparedMessage);
+      for (let i = 0; i < n; i++) {
+        const { offset, message } = items[i] as { offset: bigint; message: Message };
+        this.checkOffset(offset, prev);
+        prev = offset;
+        const position = fileSize + buf.length;
+        positions[i] = position;
+        const ms = appendMessageFrame(
+          buf,
+          message,
+          message.timestamp,
+          offset <= MAX_SAFE_BIG ? Number(offset) : offset,
+        );
+        if (ms > running) running = ms;
+        if (this.ix.indexDue(position)) this.ix.addIndexEntry(position, Number(offset - base), running);
       }
     } catch (e) {
       buf.truncate(from);
+      this.ix.rollback(indexMark);
       throw e;
     }
-    let running = this.ix.maxTs ?? Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < prepared.length; i++) {
-      const m = (prepared[i] as PreparedMessage).message;
-      const ms = timestampMillisNumber(m.timestamp);
-      if (ms > running) running = ms;
-      const position = positions[i] as number;
-      if (this.ix.indexDue(position)) this.ix.addIndexEntry(position, Number(m.offset - this.baseOffset), running);
-    }
-    this.appended(running, (prepared[prepared.length - 1] as PreparedMessage).message.offset);
+    this.appended(running, prev as bigint);
     return positions;
   }
 

@@ -6,6 +6,15 @@ import { encodeFrameLine, encodeIndexRowText } from '../records/writer.js';
 import { checkedAddU64, type U64 } from '../u64.js';
 import type { StoreState } from './state.js';
 
+const rowEncoder = new TextEncoder();
+
+/** The store's settings `prepareAppend` reads (one object per store, not per call). */
+export interface AppendSettings {
+  checkLinks: boolean;
+  maxSegmentBytes: number;
+  now: () => string;
+}
+
 /** What one `append_entry` writes, ready to go to disk. */
 export interface PreparedAppend {
   /** The frame line (with its `\n`) and where it goes: `row.segmentSeq` at `row.byteOffset`. */
@@ -27,7 +36,7 @@ export interface PreparedAppend {
  */
 export function prepareAppend(
   state: StoreState,
-  opts: { checkLinks: boolean; maxSegmentBytes: number; now: () => string },
+  opts: AppendSettings,
   entryId: string,
   parentEntryId: string | undefined | null,
   entryType: string,
@@ -54,32 +63,28 @@ export function prepareAppend(
   const entrySeq = state.nextEntrySeq;
   const nextEntry = checkedAddU64(entrySeq, 1);
   if (nextEntry === undefined) throw sessionError(SessCode.SEQ_OVERFLOW, 'entry sequence overflow');
-  let segmentSeq = state.nextSegmentSeq;
-  let frameSeq = state.nextFrameSeq;
-  const encode = () =>
-    encodeFrameLine(
-      {
-        schema: SEGMENT_FRAME_SCHEMA,
-        segmentSeq,
-        frameSeq,
-        entrySeq,
-        entryId,
-        parentEntryId: parent,
-        entryType,
-        timestamp: opts.now(),
-      },
-      body,
-    );
-  let enc = encode();
+  const fields = {
+    schema: SEGMENT_FRAME_SCHEMA,
+    segmentSeq: state.nextSegmentSeq,
+    frameSeq: state.nextFrameSeq,
+    entrySeq,
+    entryId,
+    parentEntryId: parent,
+    entryType,
+    timestamp: opts.now(),
+  };
+  let enc = encodeFrameLine(fields, body);
   let currentBytes = state.currentSegmentBytes;
   if (currentBytes > 0 && currentBytes + enc.line.length > opts.maxSegmentBytes) {
-    const next = checkedAddU64(segmentSeq, 1);
+    const next = checkedAddU64(fields.segmentSeq, 1);
     if (next === undefined) throw sessionError(SessCode.SEQ_OVERFLOW, 'segment sequence overflow');
-    segmentSeq = next;
-    frameSeq = 1;
+    fields.segmentSeq = next;
+    fields.frameSeq = 1;
+    fields.timestamp = opts.now();
     currentBytes = 0;
-    enc = encode();
+    enc = encodeFrameLine(fields, body);
   }
+  const { segmentSeq, frameSeq } = fields;
   const nextFrame = checkedAddU64(frameSeq, 1);
   if (nextFrame === undefined) throw sessionError(SessCode.SEQ_OVERFLOW, 'frame sequence overflow');
   const line = enc.line;
@@ -98,7 +103,7 @@ export function prepareAppend(
   return {
     line,
     row,
-    rowBytes: new TextEncoder().encode(encodeIndexRowText(row)),
+    rowBytes: rowEncoder.encode(encodeIndexRowText(row)),
     newSegment: frameSeq === 1,
     payloadSha256: enc.payloadSha256,
     nextFrameSeq: nextFrame,

@@ -8,6 +8,7 @@ import { checkedAddU64, type U64 } from '../u64.js';
 import type { StoreContext } from './context.js';
 import { frameEnd } from './disk.js';
 import { closeQuietly, FILE_MODE, pathExists, readExact } from './fs-ops.js';
+import { HELD_WRITE_BYTES, HeldRun } from './held-writes.js';
 import { type QuarantineSink, quarantineTail, withQuarantineSink } from './quarantine.js';
 
 const READ_HANDLES = 8;
@@ -19,11 +20,16 @@ interface SegmentHandle {
 
 /**
  * The files a store holds open: the active segment's writer, the index appender, and up to
- * eight segment readers (the least recently used is closed first).
+ * eight segment readers (the least recently used is closed first). Appends that are not
+ * synced one by one are held (`HeldRun`) and written a run per file at a time.
  */
 export class OpenFiles {
-  /** The index file's length: where the next row goes. */
+  /** The index file's length, held rows included: where the next row goes. */
   indexSize = 0;
+  private readonly heldLines = new HeldRun();
+  private readonly heldRows = new HeldRun();
+  /** A write of held appends failed: they are lost, and the store must be reopened. */
+  lostHeld = false;
 
   private segWriter: FileHandle | undefined;
   private segWriterSeq: U64 | undefined;
@@ -39,7 +45,9 @@ export class OpenFiles {
   /**
    * Writes one frame line at `byteOffset` of segment `segmentSeq` and then its index row,
    * each fdatasync'ed when `durable`; when either fails, both files are cut back and the
-   * error is thrown.
+   * error is thrown. Not `durable`: both are held, and written (the lines, then the rows) once
+   * 64 KiB of either wait, before a segment switch, and on `flushHeld` — a failure there cuts
+   * both files back to before the held entries, which the caller must then treat as lost.
    */
   appendEntry(
     segmentSeq: U64,
@@ -50,6 +58,14 @@ export class OpenFiles {
     durable: boolean,
   ): void {
     const seg = this.segmentWriter(segmentSeq, newSegment);
+    if (!durable) {
+      this.indexAppender(); // opened first: it learns the index file's length
+      this.heldLines.push(line, byteOffset);
+      this.heldRows.push(rowBytes, this.indexSize);
+      this.indexSize += rowBytes.length;
+      if (this.heldLines.length >= HELD_WRITE_BYTES || this.heldRows.length >= HELD_WRITE_BYTES) this.flushHeld();
+      return;
+    }
     try {
       writeFully(seg, line, byteOffset);
       if (durable) seg.fdatasync();
@@ -70,6 +86,33 @@ export class OpenFiles {
     this.indexSize = at + rowBytes.length;
   }
 
+  /** True when appends are held, not yet written. */
+  get holding(): boolean {
+    return this.heldLines.length > 0;
+  }
+
+  /**
+   * Writes the held lines to the active segment, then the held rows to the index (the order of
+   * one-by-one appends). On a failure both files are cut back to before the held entries.
+   */
+  flushHeld(): void {
+    if (this.heldLines.length === 0) return;
+    const seg = this.segWriter as FileHandle;
+    const segAt = this.heldLines.at;
+    const idxAt = this.heldRows.at;
+    const idx = this.indexAppender();
+    try {
+      this.heldLines.write(seg);
+      this.heldRows.write(idx);
+    } catch (e) {
+      this.lostHeld = true;
+      this.indexSize = idxAt;
+      undo(idx, idxAt);
+      undo(seg, segAt);
+      throw e;
+    }
+  }
+
   /** A cached reader of segment `seq` learns the segment's new size after an append. */
   segmentGrew(seq: U64, size: number): void {
     const cached = this.readers.get(seq);
@@ -79,6 +122,7 @@ export class OpenFiles {
   /** The active segment's handle; a new segment is created (truncating, as the original). */
   private segmentWriter(seq: U64, isNew: boolean): FileHandle {
     if (!isNew && this.segWriter && this.segWriterSeq === seq) return this.segWriter;
+    this.flushHeld();
     closeQuietly(this.segWriter);
     this.segWriter = undefined;
     const { fs, layout } = this.ctx;
@@ -116,6 +160,7 @@ export class OpenFiles {
    * damaged line is an error, not a wrong frame.
    */
   readFrame(row: IndexRow, activeSize: number): SegmentFrame | undefined {
+    this.flushHeld();
     const { layout } = this.ctx;
     const seg = this.segmentHandle(row.segmentSeq, activeSize);
     if (!seg) return undefined;
@@ -165,11 +210,15 @@ export class OpenFiles {
 
   /** fdatasync of the segment writer and the index appender (when open). */
   sync(): void {
+    this.flushHeld();
     this.segWriter?.fdatasync();
     this.indexWriter?.fdatasync();
   }
 
+  /** Closes every file. Held appends are dropped: the store flushes (syncs) before it closes. */
   closeAll(): void {
+    this.heldLines.clear();
+    this.heldRows.clear();
     closeQuietly(this.segWriter);
     closeQuietly(this.indexWriter);
     this.segWriter = undefined;

@@ -11,7 +11,7 @@ import {
 } from '../records/types.js';
 import { encodeMigrationEvent } from '../records/writer.js';
 import type { U64 } from '../u64.js';
-import { prepareAppend } from './append.js';
+import { type AppendSettings, prepareAppend } from './append.js';
 import { DEFAULT_MAX_SEGMENT_BYTES, type SessionStoreOptions } from './context.js';
 import { appendToFile, mkdirp } from './fs-ops.js';
 import { writeCheckpointFile, writeManifestFile } from './metadata.js';
@@ -28,8 +28,11 @@ import { SessionStoreReads } from './store-reads.js';
  * (it creates or opens, and repairs what it can). The reads are in `SessionStoreReads`.
  */
 export class SessionStore extends SessionStoreReads {
+  private readonly appendSettings: AppendSettings;
+
   private constructor(fs: Fs, root: string, opts: SessionStoreOptions) {
     super(fs, root, opts);
+    this.appendSettings = { checkLinks: this.checkLinks, maxSegmentBytes: this.ctx.maxSegmentBytes, now: this.now };
   }
 
   /**
@@ -91,11 +94,12 @@ export class SessionStore extends SessionStoreReads {
     payload: PayloadInput,
   ): IndexRow {
     this.writable();
-    const opts = { checkLinks: this.checkLinks, maxSegmentBytes: this.ctx.maxSegmentBytes, now: () => this.now() };
-    const a = prepareAppend(this.state, opts, entryId, parentEntryId, entryType, payload);
+    const a = prepareAppend(this.state, this.appendSettings, entryId, parentEntryId, entryType, payload);
     const { row } = a;
     const durable = this.ctx.durability === 'entry';
-    this.files.appendEntry(row.segmentSeq, a.newSegment, row.byteOffset as number, a.line, a.rowBytes, durable);
+    this.held(() =>
+      this.files.appendEntry(row.segmentSeq, a.newSegment, row.byteOffset as number, a.line, a.rowBytes, durable),
+    );
     this.unsynced = !durable;
     this.state.appended(row, a.nextFrameSeq, a.nextEntrySeq, chainHashStep(this.state.chainHash, a.payloadSha256));
     this.files.segmentGrew(row.segmentSeq, this.state.currentSegmentBytes);

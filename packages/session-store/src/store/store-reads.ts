@@ -84,12 +84,24 @@ export class SessionStoreReads {
 
   // ---- lifecycle ---------------------------------------------------------------------
 
+  /** Open, with held appends written first (every read and sync starts here). */
   protected live(): void {
     if (this.closed) throw sessionError(SessCode.CLOSED, 'session store is closed');
+    if (this.files.holding) this.held(() => this.files.flushHeld());
+  }
+
+  /** Runs `write`; a failed write of held appends fails the store (they are lost: reopen). */
+  protected held<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (e) {
+      if (this.files.lostHeld) this.poisoned = 'a write of appends held in memory failed';
+      throw e;
+    }
   }
 
   protected writable(): void {
-    this.live();
+    if (this.closed) throw sessionError(SessCode.CLOSED, 'session store is closed');
     if (this.readOnly) throw sessionError(SessCode.READ_ONLY, 'session store is open read-only');
     if (this.poisoned) throw sessionError(SessCode.CLOSED, `session store must be reopened: ${this.poisoned}`);
   }
@@ -100,6 +112,15 @@ export class SessionStoreReads {
     if (!this.unsynced) return;
     this.files.sync();
     this.unsynced = false;
+  }
+
+  /**
+   * Writes the appends held in memory (`durability: 'none'` holds up to 64 KiB of them) to the
+   * files, without a sync: for a reader in another process, or before the files are touched
+   * from outside. Every read, `sync` and `close` does this first.
+   */
+  flush(): void {
+    this.live();
   }
 
   /** Syncs, closes files and releases the lock. Safe to call twice. */
