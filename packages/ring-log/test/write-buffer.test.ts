@@ -121,6 +121,42 @@ describe('held appends (RING-S-009)', () => {
     log.close();
   });
 
+  it("held appends are written when the caller's synchronous run ends: one batch, no sync", async () => {
+    const fs = simfs();
+    const log = RingLog.open(P, { fs, capacity: 8 });
+    const before = fs.mutations;
+    log.append(rec(1, 1));
+    log.append(rec(2, 1));
+    expect(fs.mutations - before).toBe(0);
+    await Promise.resolve();
+    // One run, one batch of three writes; a reader in another process sees both records.
+    expect(fs.mutations - before).toBe(3);
+    expect(log.buffered).toBe(0);
+    expect(readRingFile(fs, P).records).toEqual([rec(1, 1), rec(2, 1)]);
+    expect(log.stats).toEqual({ appended: 2, synced: 0 });
+    // A writer that dies now (a process killed: written bytes stay in the OS) lost nothing.
+    const copy = fs.clone();
+    expect(RingLog.open(P, { fs: copy, lock: false }).replay()).toEqual([rec(1, 1), rec(2, 1)]);
+    log.close();
+  });
+
+  it('a queued write after close, or after a failure, does nothing and throws nothing', async () => {
+    const sim = simfs();
+    const fs = new FaultFs(sim);
+    const log = RingLog.open(P, { fs, capacity: 8 });
+    log.append(rec(1, 1));
+    log.close(); // wrote and synced the held record itself
+    await Promise.resolve();
+    const again = RingLog.open(P, { fs });
+    again.append(rec(2, 1));
+    fs.inject({ at: 1, op: 'write', kind: 'EIO' });
+    await Promise.resolve(); // the queued write fails: the store is poisoned, nothing is thrown here
+    expect(codeOf(() => again.append(rec(3, 1)))).toBe(RingCode.STORE_FAILED);
+    again.close();
+    sim.crash('drop-unsynced');
+    expect(RingLog.open(P, { fs: sim }).replay()).toEqual([rec(1, 1)]);
+  });
+
   it('a failed write of held appends poisons the store; the synced records survive', () => {
     const sim = simfs();
     const fs = new FaultFs(sim);

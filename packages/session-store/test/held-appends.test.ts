@@ -34,6 +34,19 @@ function filesAfter(opts: SessionStoreOptions, sizes: readonly number[], flushAt
 }
 
 describe("held appends (durability 'none')", () => {
+  it("are written when the caller's synchronous run ends; a killed writer process then loses none", async () => {
+    const fs = new SimFs();
+    const s = SessionStore.open(fs, '/s', NONE);
+    for (let i = 0; i < 5; i++) s.appendEntry(`e${i}`, i === 0 ? undefined : `e${i - 1}`, 'message', payload(i));
+    const seg = fs.listFiles('/s/segments')[0] as string;
+    expect(fs.stat(seg)?.size ?? 0).toBe(0);
+    await Promise.resolve();
+    expect(fs.stat(seg)?.size).toBe(Number(s.totalBytes()));
+    // The process dies here: what it wrote stays with the OS (a copy of the files as they are).
+    expect(SessionStore.openReadOnly(fs.clone(), '/s').entryCount()).toBe(5);
+    s.close();
+  });
+
   it('are written only once 64 KiB wait, by flush(), or before a read; a reader sees them then', () => {
     const fs = new SimFs();
     const s = SessionStore.open(fs, '/s', NONE);

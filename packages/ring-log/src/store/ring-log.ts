@@ -78,6 +78,8 @@ export class RingLog {
   private sinceSync = 0;
   /** Appended records not yet written, and the batch being written (RING-W-008, RING-S-009). */
   private readonly stage: StagedSlots;
+  /** A write of the held records is queued for when the caller's synchronous run ends. */
+  private flushQueued = false;
   /** The replay image, reused. */
   private image: Uint8Array | undefined;
   private skipped: number[] = [];
@@ -209,8 +211,25 @@ export class RingLog {
     const full = this.stage.add(slot, at);
     this.next = at + 1 === this.capacity ? 0 : at + 1;
     if (full) this.flush();
+    else if (!this.flushQueued) {
+      // Held records reach the file when the caller's synchronous run of appends ends (the next
+      // microtask), so a process that dies later has written them as the original would have.
+      this.flushQueued = true;
+      queueMicrotask(this.flushAfterRun);
+    }
     this.advance(1);
   }
+
+  /** The queued write: a failure poisons the store (RING-S-004), and the next call throws it. */
+  private readonly flushAfterRun = (): void => {
+    this.flushQueued = false;
+    if (!this.handle || this.failure !== undefined || this.stage.count === 0) return;
+    try {
+      this.flush();
+    } catch {
+      // flush() recorded the failure; there is no caller to hand it to here.
+    }
+  };
 
   /** Records appended and not yet handed to the file (at most `bufferSlots`). */
   get buffered(): number {

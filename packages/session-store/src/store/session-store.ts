@@ -103,8 +103,26 @@ export class SessionStore extends SessionStoreReads {
     this.unsynced = !durable;
     this.state.appended(row, a.nextFrameSeq, a.nextEntrySeq, chainHashStep(this.state.chainHash, a.payloadSha256));
     this.files.segmentGrew(row.segmentSeq, this.state.currentSegmentBytes);
+    if (this.files.holding && !this.flushQueued) {
+      // Held appends reach the files when the caller's synchronous run ends (the next
+      // microtask): a process that dies later has written them, as pi's would have (SESS-W-022).
+      this.flushQueued = true;
+      queueMicrotask(this.flushAfterRun);
+    }
     return { ...row };
   }
+
+  private flushQueued = false;
+  /** The queued write; a failure fails the store (`held`), and the next call reports it. */
+  private readonly flushAfterRun = (): void => {
+    this.flushQueued = false;
+    if (this.poisoned || !this.files.holding) return;
+    try {
+      this.flush();
+    } catch {
+      // No caller to hand the error to: the store is failed, and its next call says so.
+    }
+  };
 
   // ---- checkpoints, manifest, ledger -------------------------------------------------
 
